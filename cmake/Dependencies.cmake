@@ -1,0 +1,22 @@
+# Dependencies: Debian -dev packages only, found with find_package / pkg-config.
+# scripts/install-deps.sh installs every one of them.
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
+
+# Standalone Asio (libasio-dev) is header-only and ships no CMake package.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(tsna_asio INTERFACE)
+target_include_directories(tsna_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+target_compile_definitions(tsna_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(tsna_asio INTERFACE Threads::Threads)
+
+if(TSNA_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(TSNA_BUILD_BENCHMARKS)
+  find_package(benchmark REQUIRED)
+endif()

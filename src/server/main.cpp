@@ -1,0 +1,2 @@
+// main.cpp - placeholder until the server lands.
+int main() { return 0; }

@@ -1,0 +1,46 @@
+// command.hpp - the command table and dispatcher (SPEC 2): decides, for one request line and
+// the connection's state, the reply or the effect the session must carry out. Pure: knows
+// nothing of sockets, the store or crypto; the session layer performs the effects.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/dialect.hpp"
+
+namespace tsna {
+
+enum class Action {
+  kReply,           // send `code` and `text`; nothing else changes
+  kExit,            // send "200:disconnected", then close the connection
+  kLogout,          // send `text` (200), then the connection is logged out
+  kRegister,        // `name` and `hash` are well-formed: add them to the store, then reply
+  kChangePassword,  // `hash` is well-formed: refuse if it is the current one, else store it
+  kLoginClassic,    // `name` and `hash` are well-formed: the classic login (SPEC 1.1)
+  kLoginTsna2,      // `name` is well-formed: issue a TSNA/2 challenge (SPEC 1.2)
+};
+
+struct CommandContext {
+  Dialect dialect = Dialect::kClassic;
+  bool allow_classic_login = false;      // --allow-classic
+  std::optional<std::string_view> user;  // the logged-in user, if any
+};
+
+struct Outcome {
+  Action action = Action::kReply;
+  bool ok = false;        // kReply: 200 when true, else 400
+  std::string_view text;  // kReply/kLogout: the reply text (static or in the caller's scratch)
+  std::string_view name;  // kRegister/kLogin*: views into the request line
+  std::string_view hash;  // kRegister/kChangePassword/kLoginClassic
+};
+
+// Decides what `line` (one request, line end removed) means in state `ctx`. Reply texts that
+// must be assembled (numbers, user names) are written to `scratch`, which `text` may view.
+// Never allocates once `scratch` has grown to the longest reply.
+Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& scratch);
+
+// The commands valid in a state, for the client's tab completion.
+std::string_view help_text(bool logged_in);
+
+}  // namespace tsna

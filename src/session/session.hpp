@@ -1,0 +1,135 @@
+// session.hpp - one connection's protocol state machine (SPEC 1, 2, 4.4), sans I/O: bytes in,
+// bytes out, and a request for what the I/O layer must do next. Knows nothing of sockets or
+// asio, so every exchange of the spec is testable without a network.
+//
+// Not thread safe: one Session is driven by one event loop at a time. Must not block: store
+// writes are handed out as a StoreRequest and their result is fed back with on_store_done().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "audit/audit_sink.hpp"
+#include "auth/login_throttle.hpp"
+#include "common/clock.hpp"
+#include "common/dialect.hpp"
+#include "common/limits.hpp"
+#include "common/random_source.hpp"
+#include "protocol/framing.hpp"
+#include "protocol/reply.hpp"
+#include "store/user_store.hpp"
+
+namespace tsna {
+
+// What a server shares with all its sessions. Outlives them.
+struct SessionContext {
+  Limits limits;
+  bool allow_classic_login = false;
+  UserStore* users = nullptr;
+  auth::LoginThrottle* throttle = nullptr;
+  RandomSource* random = nullptr;
+  AuditSink* audit = nullptr;
+  const Clock* clock = nullptr;
+};
+
+// What the I/O layer must do next.
+enum class Want {
+  kRead,   // write output() if any, then feed the next read to on_read()
+  kStore,  // run store_request() on the store thread, then call on_store_done()
+  kFlush,  // write output() fully, then call on_flushed()
+  kClose,  // write output() fully, then close the connection
+};
+
+struct StoreRequest {
+  enum class Kind { kAdd, kChange };
+  Kind kind = Kind::kAdd;
+  std::string name;
+  std::string hash;
+};
+
+enum class StoreOutcome {
+  kDone,      // added / changed, durably
+  kConflict,  // add: the name is taken; change: the user is gone
+  kFailed,    // the store failed (disk full, I/O error); nothing changed
+};
+
+class Session {
+ public:
+  // `peer` is "ip:port" or "[ipv6]:port": the audit log shows it, and login throttling
+  // counts failures per its address part.
+  Session(const SessionContext& ctx, std::string_view peer);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Queues the greeting "success" (SPEC 1). Call once, first.
+  void start();
+
+  // Processes the bytes of one read. `read_was_full` says the read filled its buffer (more is
+  // surely waiting): classic framing needs it (SPEC 1.1). Only valid while want() == kRead.
+  void on_read(std::string_view bytes, bool read_was_full);
+
+  // Resumes after a kStore or kFlush.
+  void on_store_done(StoreOutcome outcome);
+  void on_flushed();
+
+  // Applies the idle timeout and the classic challenge's time limit (SPEC 4.4). Call when
+  // now >= deadline(); afterwards want() may be kClose, or output() may hold a reply.
+  void on_deadline(SteadyTime now);
+  SteadyTime deadline() const;
+
+  // Under TLS: the RFC 9266 exporter value that TSNA/2 login MACs must include (SPEC 1.2).
+  void set_channel_binding(const std::array<std::uint8_t, 32>& binding);
+
+  Want want() const { return want_; }
+  std::string& output() { return output_; }
+  const StoreRequest& store_request() const;
+  Dialect dialect() const { return dialect_; }
+  const std::optional<std::string>& user() const { return user_; }
+
+ private:
+  struct Login;   // a challenge in flight
+  struct Stored;  // a store write in flight
+
+  std::string_view address() const { return std::string_view(peer_).substr(0, address_len_); }
+  void process(std::string_view input, bool read_was_full);
+  void resume();
+  void pause(Want want, std::string_view input, bool read_was_full);
+  void handle_message(std::string_view message);
+  void handle_command(std::string_view line);
+  void handle_tsna2_answer(std::string_view line);
+  void take_classic_answer(std::string_view& input);
+  void finish_classic_answer();
+  void begin_tsna2_login(std::string_view name);
+  void begin_classic_login(std::string_view name, std::string_view hash, std::string_view line);
+  void begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash,
+                   std::string_view line);
+  bool refuse_if_throttled(std::string_view name, std::string_view line);
+
+  void reply(Code code, std::string_view text);
+  void audit(std::string_view cmd, bool is_answer, int code);
+
+  const SessionContext& ctx_;
+  std::string peer_;
+  std::size_t address_len_;  // peer_.substr(0, address_len_) is the address
+  Dialect dialect_ = Dialect::kClassic;
+  bool first_message_ = true;
+  Want want_ = Want::kRead;
+  std::optional<std::string> user_;
+  std::string output_;
+  std::string pending_;  // unprocessed input held while paused
+  std::string resume_;   // the input being processed after a pause (swapped with pending_)
+  bool pending_full_ = false;
+  LineDecoder lines_;
+  ClassicFramer classic_;
+  SteadyTime last_message_;
+  std::unique_ptr<Login> login_;
+  std::unique_ptr<Stored> stored_;
+  std::unique_ptr<std::array<std::uint8_t, 32>> channel_binding_;
+};
+
+}  // namespace tsna

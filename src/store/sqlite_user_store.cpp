@@ -1,0 +1,470 @@
+// sqlite_user_store.cpp - UserStore on SQLite: RAII handles, schema version 1, one writer
+// connection behind a mutex, and an in-memory cache that answers find() and list().
+// The only file of TSNA that includes sqlite3.h besides tests; depends on common only.
+#include "store/sqlite_user_store.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <shared_mutex>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+
+#include "common/credentials.hpp"
+
+namespace tsna {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr int kBusyTimeoutMs = 5000;
+constexpr mode_t kDirMode = 0700;
+constexpr mode_t kFileMode = 0600;
+
+constexpr const char* kCreateSchema =
+    "CREATE TABLE IF NOT EXISTS users("
+    "id INTEGER PRIMARY KEY, "
+    "name TEXT NOT NULL UNIQUE, "
+    "hash TEXT NOT NULL, "
+    "created_at INTEGER NOT NULL, "
+    "updated_at INTEGER NOT NULL)";
+
+[[noreturn]] void throw_errno(const std::string& path, std::string_view what, int err) {
+  throw std::runtime_error(path + ": " + std::string(what) + ": " + std::strerror(err));
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct DbCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+
+// One prepared statement, finalized on destruction. Not thread safe: used under the writer
+// mutex only.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& path, std::string_view sql) : db_(db), path_(path) {
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) {
+      fail("cannot prepare \"" + std::string(sql) + "\"");
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds UTF-8 text with its exact length (no NUL search, byte-exact).
+  void bind_text(int index, std::string_view text) {
+    check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                            SQLITE_TRANSIENT),
+          "cannot bind a parameter");
+  }
+  void bind_int64(int index, std::int64_t value) {
+    check(sqlite3_bind_int64(stmt_, index, value), "cannot bind a parameter");
+  }
+
+  // SQLITE_ROW, SQLITE_DONE or the error code; the caller decides, or calls fail().
+  int step() { return sqlite3_step(stmt_); }
+
+  // Steps once, expecting the statement to finish.
+  void run(std::string_view what) {
+    if (step() != SQLITE_DONE) {
+      fail(what);
+    }
+  }
+
+  std::string_view column_text(int index) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+    const int size = sqlite3_column_bytes(stmt_, index);
+    return text == nullptr ? std::string_view() : std::string_view(text, size);
+  }
+
+  // Drops bindings and the statement's read state so it can be stepped again.
+  void reset() noexcept {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  [[noreturn]] void fail(std::string_view what) const {
+    throw std::runtime_error(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  }
+
+ private:
+  void check(int rc, std::string_view what) const {
+    if (rc != SQLITE_OK) {
+      fail(what);
+    }
+  }
+
+  sqlite3* db_;
+  const std::string& path_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Resets a statement when the scope ends, after any error message has been read.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& statement) : statement_(statement) {}
+  ~ResetOnExit() { statement_.reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& statement_;
+};
+
+// The first column of the first row of `sql`; throws "PATH: WHAT: <sqlite error>" on failure.
+std::string query_one(sqlite3* db, const std::string& path, const char* sql,
+                      std::string_view what) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(raw);
+  }
+  if (rc != SQLITE_ROW) {
+    throw std::runtime_error(path + ": " + std::string(what) + ": " + sqlite3_errmsg(db));
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+  return text == nullptr ? std::string() : std::string(text);
+}
+
+void exec(sqlite3* db, const std::string& path, const char* sql, std::string_view what) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message != nullptr ? message : sqlite3_errmsg(db);
+    sqlite3_free(message);
+    throw std::runtime_error(path + ": " + std::string(what) + ": " + text);
+  }
+}
+
+// Creates the data directory (and missing parents) if needed; the last component gets 0700.
+void ensure_data_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(dir, ec);
+  if (std::filesystem::exists(status)) {
+    if (!std::filesystem::is_directory(status)) {
+      throw std::runtime_error(dir.string() + ": not a directory");
+    }
+    return;
+  }
+  const auto parent = dir.parent_path();
+  if (!parent.empty()) {
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      throw std::runtime_error(parent.string() + ": cannot create directory: " + ec.message());
+    }
+  }
+  if (::mkdir(dir.c_str(), kDirMode) != 0) {
+    const int err = errno;
+    if (err != EEXIST) {
+      throw_errno(dir.string(), "cannot create directory", err);
+    }
+  }
+}
+
+// Creates the database file with mode 0600 before SQLite sees it (SQLite gives the -wal and
+// -shm files the database file's mode), and forces 0600 on a file that already exists.
+void ensure_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
+  if (fd < 0) {
+    const int err = errno;
+    throw_errno(path, "cannot open", err);
+  }
+  const int rc = ::fchmod(fd, kFileMode);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    throw_errno(path, "cannot set mode 0600", err);
+  }
+}
+
+// Tightens -wal/-shm files left by an earlier run with looser permissions.
+void tighten_sidecar(const std::string& path) {
+  if (::chmod(path.c_str(), kFileMode) != 0) {
+    const int err = errno;
+    if (err != ENOENT) {
+      throw_errno(path, "cannot set mode 0600", err);
+    }
+  }
+}
+
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const noexcept {
+    return std::hash<std::string_view>{}(name);
+  }
+};
+
+// The one connection that writes, and its statements. Used under Impl::write_mutex only.
+struct Writer {
+  std::string path;  // DATA_DIR/users.db, for error messages
+  DbHandle db;
+  // Declared after `db` so they are finalized before it closes.
+  std::unique_ptr<Statement> begin;
+  std::unique_ptr<Statement> commit;
+  std::unique_ptr<Statement> rollback;
+  std::unique_ptr<Statement> insert;
+  std::unique_ptr<Statement> update;
+  std::unique_ptr<Statement> select_hash;
+
+  std::unique_ptr<Statement> prepare(std::string_view sql) {
+    return std::make_unique<Statement>(db.get(), path, sql);
+  }
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back if the scope ends without commit().
+class Transaction {
+ public:
+  explicit Transaction(Writer& writer) : writer_(writer) {
+    ResetOnExit reset(*writer_.begin);
+    writer_.begin->run("cannot begin a transaction");
+  }
+  ~Transaction() {
+    if (!committed_ && sqlite3_get_autocommit(writer_.db.get()) == 0) {
+      writer_.rollback->step();  // best effort; on failure SQLite has already rolled back
+      writer_.rollback->reset();
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void commit() {
+    ResetOnExit reset(*writer_.commit);
+    writer_.commit->run("cannot commit");
+    committed_ = true;
+  }
+
+ private:
+  Writer& writer_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+struct SqliteUserStore::Impl {
+  std::mutex write_mutex;
+  Writer writer;
+
+  // What is committed, in registration order; changed only after a commit. find() and list()
+  // read only this.
+  mutable std::shared_mutex cache_mutex;
+  std::vector<UserRecord> users;
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index;
+
+  void cache_append(std::string_view name, std::string_view hash) {
+    users.push_back(UserRecord{std::string(name), std::string(hash)});
+    index.insert_or_assign(std::string(name), users.size() - 1);
+  }
+
+  void cache_set(std::string_view name, std::string_view hash) {
+    const auto it = index.find(name);
+    if (it == index.end()) {
+      cache_append(name, hash);  // added by another process since we opened
+    } else {
+      users[it->second].hash = std::string(hash);
+    }
+  }
+};
+
+SqliteUserStore::SqliteUserStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SqliteUserStore::~SqliteUserStore() = default;
+
+std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::path& data_dir) {
+  ensure_data_dir(data_dir);
+  auto impl = std::make_unique<Impl>();
+  impl->writer.path = (data_dir / "users.db").string();
+  const std::string& path = impl->writer.path;
+  ensure_private_file(path);
+
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  impl->writer.db.reset(raw);
+  if (rc != SQLITE_OK) {
+    throw std::runtime_error(
+        path + ": cannot open: " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3* db = impl->writer.db.get();
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+
+  const std::string journal_mode =
+      query_one(db, path, "PRAGMA journal_mode=WAL", "cannot set journal_mode=WAL");
+  if (journal_mode != "wal") {
+    throw std::runtime_error(
+        path + ": cannot set journal_mode=WAL: SQLite kept journal_mode=" + journal_mode);
+  }
+  exec(db, path, "PRAGMA synchronous=FULL", "cannot set synchronous=FULL");
+
+  impl->writer.begin = impl->writer.prepare("BEGIN IMMEDIATE");
+  impl->writer.commit = impl->writer.prepare("COMMIT");
+  impl->writer.rollback = impl->writer.prepare("ROLLBACK");
+
+  {
+    Transaction tx(impl->writer);
+    const int version =
+        std::stoi(query_one(db, path, "PRAGMA user_version", "cannot read the schema version"));
+    if (version > kSchemaVersion) {
+      throw std::runtime_error(path + ": schema version " + std::to_string(version) +
+                               " is newer than this program supports (" +
+                               std::to_string(kSchemaVersion) + ")");
+    }
+    if (version < kSchemaVersion) {
+      exec(db, path, kCreateSchema, "cannot create the schema");
+      exec(db, path, "PRAGMA user_version=1", "cannot set the schema version");
+    }
+    tx.commit();
+  }
+
+  impl->writer.insert = impl->writer.prepare(
+      "INSERT INTO users(name, hash, created_at, updated_at) VALUES(?1, ?2, ?3, ?3)");
+  impl->writer.update =
+      impl->writer.prepare("UPDATE users SET hash = ?2, updated_at = ?3 WHERE name = ?1");
+  impl->writer.select_hash = impl->writer.prepare("SELECT hash FROM users WHERE name = ?1");
+
+  {
+    Statement load(db, path, "SELECT name, hash FROM users ORDER BY id");
+    int step = SQLITE_ROW;
+    while ((step = load.step()) == SQLITE_ROW) {
+      impl->cache_append(load.column_text(0), load.column_text(1));
+    }
+    if (step != SQLITE_DONE) {
+      load.fail("cannot load the users");
+    }
+  }
+
+  tighten_sidecar(path + "-wal");
+  tighten_sidecar(path + "-shm");
+  return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(impl)));
+}
+
+std::optional<std::string> SqliteUserStore::find(std::string_view name) const {
+  std::shared_lock lock(impl_->cache_mutex);
+  const auto it = impl_->index.find(name);
+  if (it == impl_->index.end()) {
+    return std::nullopt;
+  }
+  return impl_->users[it->second].hash;
+}
+
+std::vector<UserRecord> SqliteUserStore::list() const {
+  std::shared_lock lock(impl_->cache_mutex);
+  return impl_->users;
+}
+
+AddResult SqliteUserStore::add(std::string_view name, std::string_view hash) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction tx(impl_->writer);
+  Statement& insert = *impl_->writer.insert;
+  {
+    ResetOnExit reset(insert);
+    insert.bind_text(1, name);
+    insert.bind_text(2, hash);
+    insert.bind_int64(3, unix_now());
+    const int rc = insert.step();
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+      return AddResult::kExists;  // the UNIQUE name; the transaction rolls back
+    }
+    if (rc != SQLITE_DONE) {
+      insert.fail("cannot add a user");
+    }
+  }
+  tx.commit();
+  std::unique_lock cache_lock(impl_->cache_mutex);
+  impl_->cache_append(name, hash);
+  return AddResult::kAdded;
+}
+
+ChangeResult SqliteUserStore::change(std::string_view name, std::string_view hash) {
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction tx(impl_->writer);
+  Statement& update = *impl_->writer.update;
+  {
+    ResetOnExit reset(update);
+    update.bind_text(1, name);
+    update.bind_text(2, hash);
+    update.bind_int64(3, unix_now());
+    update.run("cannot change a password hash");
+  }
+  if (sqlite3_changes(impl_->writer.db.get()) == 0) {
+    return ChangeResult::kNoSuchUser;
+  }
+  tx.commit();
+  std::unique_lock cache_lock(impl_->cache_mutex);
+  impl_->cache_set(name, hash);
+  return ChangeResult::kChanged;
+}
+
+ImportResult SqliteUserStore::import_all(std::span<const UserRecord> records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!is_valid_username(records[i].name)) {
+      return {false, 0, "record " + std::to_string(i + 1) + ": invalid username"};
+    }
+    if (!is_password_hash(records[i].hash)) {
+      return {false, 0, "record " + std::to_string(i + 1) + ": invalid password hash"};
+    }
+  }
+
+  std::lock_guard lock(impl_->write_mutex);
+  Transaction tx(impl_->writer);
+  std::vector<const UserRecord*> added;
+  for (const UserRecord& record : records) {
+    // The query sees rows this transaction inserted, so a repeated name is handled too.
+    Statement& select = *impl_->writer.select_hash;
+    {
+      ResetOnExit reset(select);
+      select.bind_text(1, record.name);
+      const int rc = select.step();
+      if (rc == SQLITE_ROW) {
+        if (select.column_text(0) == record.hash) {
+          continue;
+        }
+        return {false, 0, "user " + record.name + " already exists with a different hash"};
+      }
+      if (rc != SQLITE_DONE) {
+        select.fail("cannot look up a user");
+      }
+    }
+    Statement& insert = *impl_->writer.insert;
+    ResetOnExit reset(insert);
+    insert.bind_text(1, record.name);
+    insert.bind_text(2, record.hash);
+    insert.bind_int64(3, unix_now());
+    insert.run("cannot add a user");
+    added.push_back(&record);
+  }
+  tx.commit();
+  std::unique_lock cache_lock(impl_->cache_mutex);
+  for (const UserRecord* record : added) {
+    impl_->cache_append(record->name, record->hash);
+  }
+  return {true, added.size(), ""};
+}
+
+void SqliteUserStore::checkpoint() {
+  std::lock_guard lock(impl_->write_mutex);
+  const int rc = sqlite3_wal_checkpoint_v2(impl_->writer.db.get(), nullptr,
+                                           SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    throw std::runtime_error(impl_->writer.path +
+                             ": checkpoint failed: " + sqlite3_errmsg(impl_->writer.db.get()));
+  }
+}
+
+}  // namespace tsna

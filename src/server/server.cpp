@@ -1,0 +1,254 @@
+// server.cpp - event loops, acceptor, deadline sweeps, admission and graceful stop (SPEC 4).
+#include "server/server.hpp"
+
+#include <sys/resource.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+
+#include "audit/file_audit_log.hpp"
+#include "auth/login_throttle.hpp"
+#include "auth/openssl_random.hpp"
+#include "commands/messages.hpp"
+#include "server/connection.hpp"
+#include "server/store_executor.hpp"
+#include "store/sqlite_user_store.hpp"
+
+namespace tsna {
+namespace {
+
+using asio::ip::tcp;
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+// How often each loop checks its connections' deadlines; bounds how late a timeout fires.
+constexpr auto kSweepInterval = std::chrono::milliseconds(200);
+// Pause after a failed accept (EMFILE, ENFILE...) instead of spinning (STYLE 7.9).
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+
+struct Worker {
+  asio::io_context io{1};
+  WorkerState state;
+  asio::steady_timer sweep{io};
+};
+
+// Raises the open-file limit so that --max-connections sockets fit (SPEC 4.1).
+void raise_file_limit(std::size_t max_connections) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    return;
+  }
+  const rlim_t want = static_cast<rlim_t>(max_connections) + 64;
+  if (lim.rlim_cur >= want) {
+    return;
+  }
+  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < want) {
+    std::fprintf(stderr,
+                 "tsna-server: warning: open-file limit %llu is below --max-connections %zu\n",
+                 static_cast<unsigned long long>(lim.rlim_cur), max_connections);
+  }
+}
+
+void log_exception(std::exception_ptr e) {
+  if (!e) {
+    return;
+  }
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "tsna-server: connection ended by an error: %s\n", ex.what());
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  SystemClock clock;
+  auth::OpenSslRandom random;
+  std::unique_ptr<UserStore> store;
+  std::unique_ptr<AuditSink> audit;
+  FileAuditLog* file_audit = nullptr;  // set when `audit` is our own file log
+  auth::LoginThrottle throttle;
+  SessionContext session_context;
+  std::unique_ptr<StoreExecutor> store_executor;
+  std::vector<std::unique_ptr<Worker>> workers;
+  tcp::acceptor acceptor;
+  std::atomic<std::size_t> open_connections{0};
+  std::atomic<bool> stopped{false};
+  std::size_t next_worker = 0;
+
+  Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
+       std::unique_ptr<AuditSink> given_audit);
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> sweep_loop(Worker& worker);
+  void admit(tcp::socket socket, Worker& worker);
+};
+
+Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
+                   std::unique_ptr<AuditSink> given_audit)
+    : options(std::move(opts)),
+      store(std::move(given_store)),
+      audit(std::move(given_audit)),
+      throttle(options.limits, clock),
+      acceptor([this]() -> asio::io_context& {
+        unsigned n = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+        workers.reserve(n == 0 ? 1 : n);
+        for (unsigned i = 0; i < (n == 0 ? 1 : n); ++i) {
+          workers.push_back(std::make_unique<Worker>());
+          workers.back()->state.read_buffer.resize(options.limits.read_chunk_bytes);
+        }
+        return workers.front()->io;
+      }()) {
+  if (!store) {
+    store = SqliteUserStore::open(options.data_dir);
+  }
+  if (!audit) {
+    auto file = std::make_unique<FileAuditLog>(options.data_dir / "data_log.jsonl",
+                                               options.limits.audit_cmd_max_bytes);
+    file_audit = file.get();
+    audit = std::move(file);
+  }
+  session_context.limits = options.limits;
+  session_context.allow_classic_login = options.allow_classic_login;
+  session_context.users = store.get();
+  session_context.throttle = &throttle;
+  session_context.random = &random;
+  session_context.audit = audit.get();
+  session_context.clock = &clock;
+  store_executor = std::make_unique<StoreExecutor>(*store);
+
+  raise_file_limit(options.limits.max_connections);
+  const tcp::endpoint endpoint(asio::ip::make_address(options.bind), options.port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    Worker& target = *workers[next_worker];
+    next_worker = (next_worker + 1) % workers.size();
+    auto [ec, socket] = co_await acceptor.async_accept(target.io, kNoThrow);
+    if (stopped.load()) {
+      co_return;
+    }
+    if (ec) {
+      std::fprintf(stderr, "tsna-server: accept failed: %s\n", ec.message().c_str());
+      asio::steady_timer pause(acceptor.get_executor(), kAcceptBackoff);
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    admit(std::move(socket), target);
+  }
+}
+
+void Server::Impl::admit(tcp::socket socket, Worker& worker) {
+  if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
+    // Admit at the door (STYLE 7.9): one best-effort line, then close.
+    std::string line("400:");
+    line.append(msg::kTooManyConnections).push_back('\n');
+    std::error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(line), ec);
+    socket.close(ec);
+    return;
+  }
+  open_connections.fetch_add(1, std::memory_order_relaxed);
+  ConnectionServices services{&session_context, store_executor.get(), &open_connections};
+  asio::co_spawn(worker.io, serve_connection(std::move(socket), worker.state, services),
+                 log_exception);
+}
+
+asio::awaitable<void> Server::Impl::sweep_loop(Worker& worker) {
+  while (!worker.state.stopping) {
+    worker.sweep.expires_after(kSweepInterval);
+    co_await worker.sweep.async_wait(kNoThrow);
+    if (worker.state.stopping) {
+      co_return;
+    }
+    const SteadyTime now = clock.now();
+    worker.state.connections.for_each([now](LiveConnection& c) {
+      if (c.waiting && !c.deadline_hit && now >= c.session->deadline()) {
+        c.deadline_hit = true;
+        std::error_code ec;
+        c.socket->cancel(ec);
+      }
+    });
+  }
+}
+
+Server::Server(ServerOptions options, std::unique_ptr<UserStore> store,
+               std::unique_ptr<AuditSink> audit)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(store), std::move(audit))) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+std::size_t Server::open_connections() const {
+  return impl_->open_connections.load();
+}
+
+void Server::run() {
+  Impl& s = *impl_;
+  asio::co_spawn(s.workers.front()->io, s.accept_loop(), log_exception);
+  for (auto& w : s.workers) {
+    asio::co_spawn(w->io, s.sweep_loop(*w), log_exception);
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < s.workers.size(); ++i) {
+    threads.emplace_back([&io = s.workers[i]->io] { io.run(); });
+  }
+  s.workers.front()->io.run();
+  for (auto& t : threads) {
+    t.join();
+  }
+  // Every session has ended; finish the store writes they started, then the audit log.
+  s.store_executor->join();
+  if (s.file_audit != nullptr) {
+    s.file_audit->close();
+  }
+}
+
+void Server::stop() {
+  Impl& s = *impl_;
+  if (s.stopped.exchange(true)) {
+    return;
+  }
+  asio::post(s.workers.front()->io, [&s] {
+    std::error_code ec;
+    s.acceptor.close(ec);
+  });
+  for (auto& w : s.workers) {
+    asio::post(w->io, [&w = *w] {
+      w.state.stopping = true;
+      w.sweep.cancel();
+      w.state.connections.for_each([](LiveConnection& c) {
+        if (c.waiting) {
+          std::error_code ec;
+          c.socket->cancel(ec);
+        }
+      });
+    });
+  }
+}
+
+void Server::reopen_audit_log() {
+  if (impl_->file_audit != nullptr) {
+    impl_->file_audit->reopen();
+  }
+}
+
+}  // namespace tsna

@@ -1,0 +1,49 @@
+// server.hpp - tsna-server's listener and event loops: one loop per thread, one acceptor that
+// hands connections out round-robin, a deadline sweep per loop, admission control and a
+// graceful stop (SPEC 4). The only layer besides the client and bench that uses asio.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "audit/audit_sink.hpp"
+#include "server/server_options.hpp"
+#include "store/user_store.hpp"
+
+namespace tsna {
+
+class Server {
+ public:
+  // Opens the store (DATA_DIR/users.db) and the audit log (DATA_DIR/data_log.jsonl) unless
+  // given, and binds the port. Throws std::runtime_error when it cannot.
+  explicit Server(ServerOptions options, std::unique_ptr<UserStore> store = nullptr,
+                  std::unique_ptr<AuditSink> audit = nullptr);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port (the real one when options.port was 0).
+  std::uint16_t port() const;
+
+  // Serves until stop(); then closes every connection, finishes queued store writes and
+  // flushes the audit log before returning. Call once.
+  void run();
+
+  // Thread safe; callable from a signal_set handler or another thread.
+  void stop();
+
+  // Reopens the audit log file (SIGHUP, for log rotation). Thread safe.
+  void reopen_audit_log();
+
+  std::size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tsna

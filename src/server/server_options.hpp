@@ -1,0 +1,21 @@
+// server_options.hpp - what tsna-server is started with (SPEC 4.1). Plain data.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "common/limits.hpp"
+
+namespace tsna {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 6016;  // 0 picks a free port; Server::port() tells which
+  std::filesystem::path data_dir = "tsna-data";
+  unsigned threads = 0;  // 0: one per core
+  bool allow_classic_login = false;
+  Limits limits;
+};
+
+}  // namespace tsna

@@ -1,0 +1,151 @@
+// json_line.cpp - the audit log's JSON Lines formatter (SPEC 4.3). Pure: no I/O, no locks.
+// Escapes in place at the end of the caller's buffer, so a record costs no allocation of its own.
+#include "audit/json_line.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include "audit/redact.hpp"
+#include "common/dialect.hpp"
+
+namespace tsna {
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+std::size_t escaped_size(unsigned char c) {
+  switch (c) {
+    case '"':
+    case '\\':
+    case '\n':
+    case '\r':
+    case '\t':
+      return 2;
+    default:
+      return (c < 0x20 || c == 0x7F) ? 6 : 1;
+  }
+}
+
+// JSON-escapes out[from, end) in place: grows `out` once, then rewrites back to front.
+void escape_tail(std::string& out, std::size_t from) {
+  const std::size_t old_size = out.size();
+  std::size_t extra = 0;
+  for (std::size_t i = from; i < old_size; ++i) {
+    extra += escaped_size(static_cast<unsigned char>(out[i])) - 1;
+  }
+  if (extra == 0) {
+    return;
+  }
+  out.resize(old_size + extra);
+  char* d = out.data();
+  std::size_t w = old_size + extra;
+  for (std::size_t r = old_size; r-- > from;) {
+    const auto c = static_cast<unsigned char>(d[r]);
+    char short_form = 0;
+    switch (c) {
+      case '"':
+        short_form = '"';
+        break;
+      case '\\':
+        short_form = '\\';
+        break;
+      case '\n':
+        short_form = 'n';
+        break;
+      case '\r':
+        short_form = 'r';
+        break;
+      case '\t':
+        short_form = 't';
+        break;
+      default:
+        break;
+    }
+    if (short_form != 0) {
+      d[--w] = short_form;
+      d[--w] = '\\';
+    } else if (c < 0x20 || c == 0x7F) {
+      d[--w] = kHexDigits[c & 0x0F];
+      d[--w] = kHexDigits[c >> 4];
+      d[--w] = '0';
+      d[--w] = '0';
+      d[--w] = 'u';
+      d[--w] = '\\';
+    } else {
+      d[--w] = static_cast<char>(c);
+    }
+  }
+}
+
+// Writes `value` as exactly `width` decimal digits (value < 10^width) ending at `end`.
+void put_digits(char* end, unsigned value, int width) {
+  for (int k = 0; k < width; ++k) {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace
+
+void append_rfc3339_millis(std::string& out, WallTime ts) {
+  using namespace std::chrono;
+  const auto ms = floor<milliseconds>(ts);
+  const auto day = floor<days>(ms);
+  const year_month_day date{day};
+  auto in_day = static_cast<unsigned>((ms - day).count());  // [0, 86'400'000)
+  const unsigned millis = in_day % 1000;
+  in_day /= 1000;
+  const unsigned second = in_day % 60;
+  in_day /= 60;
+  const unsigned minute = in_day % 60;
+  const unsigned hour = in_day / 60;
+  // system_clock counts int64 nanoseconds: years 1677..2262 only, so always four digits.
+  const int year = static_cast<int>(date.year());
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  put_digits(buf + 4, static_cast<unsigned>(year < 0 ? 0 : year % 10000), 4);
+  put_digits(buf + 7, static_cast<unsigned>(date.month()), 2);
+  put_digits(buf + 10, static_cast<unsigned>(date.day()), 2);
+  put_digits(buf + 13, hour, 2);
+  put_digits(buf + 16, minute, 2);
+  put_digits(buf + 19, second, 2);
+  put_digits(buf + 23, millis, 3);
+  out.append(buf, sizeof buf - 1);
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  const std::size_t from = out.size();
+  append_valid_utf8(out, text);
+  escape_tail(out, from);
+  out += '"';
+}
+
+void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes) {
+  out += R"({"ts":")";
+  append_rfc3339_millis(out, e.ts);
+  out += R"(","peer":)";
+  append_json_string(out, e.peer);
+  out += R"(,"user":)";
+  if (e.user) {
+    append_json_string(out, *e.user);
+  } else {
+    out += "null";
+  }
+  out += R"(,"dialect":")";
+  out += dialect_name(e.dialect);
+  out += R"(","cmd":")";
+  const std::size_t cmd_from = out.size();
+  append_redacted_command(out, e.cmd, e.is_answer, cmd_max_bytes);
+  escape_tail(out, cmd_from);
+  out += R"(","code":)";
+  if (e.code == 0) {
+    out += "null";
+  } else {
+    char buf[16];
+    const auto result = std::to_chars(buf, buf + sizeof buf, e.code);
+    out.append(buf, result.ptr);
+  }
+  out += "}\n";
+}
+
+}  // namespace tsna

@@ -1,0 +1,179 @@
+// redact.cpp - the audit log's secret masking and UTF-8 repair (SPEC 4.3). Pure: no I/O, no JSON.
+// Works byte by byte on string_views and appends to the caller's string; no other allocation.
+#include "audit/redact.hpp"
+
+namespace tsna {
+namespace {
+
+constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+// A 32-hex-digit run is a password hash, a nonce or a MAC half (SPEC 1.2, 2.2): never logged.
+constexpr std::size_t kSecretHexRun = 32;
+
+bool is_separator(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+bool masks_arguments(std::string_view command) {
+  return command == "login" || command == "register" || command == "changepwd";
+}
+
+struct Utf8Step {
+  std::size_t length;  // bytes consumed: a whole sequence, or the maximal ill-formed subpart
+  bool valid;
+};
+
+// Reads the sequence starting at s[i] (i < s.size()) by the table of well-formed UTF-8 byte
+// sequences (Unicode ch. 3, table 3-7).
+Utf8Step next_sequence(std::string_view s, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  if (lead < 0x80) {
+    return {1, true};
+  }
+  std::size_t trailing = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    trailing = 1;
+  } else if (lead == 0xE0) {
+    trailing = 2;
+    low = 0xA0;  // no overlong forms
+  } else if (lead == 0xED) {
+    trailing = 2;
+    high = 0x9F;  // no surrogates
+  } else if (lead >= 0xE1 && lead <= 0xEF) {
+    trailing = 2;
+  } else if (lead == 0xF0) {
+    trailing = 3;
+    low = 0x90;  // no overlong forms
+  } else if (lead >= 0xF1 && lead <= 0xF3) {
+    trailing = 3;
+  } else if (lead == 0xF4) {
+    trailing = 3;
+    high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return {1, false};  // 80..C1, F5..FF never start a sequence
+  }
+  std::size_t length = 1;
+  for (std::size_t k = 0; k < trailing; ++k) {
+    if (i + length >= s.size()) {
+      return {length, false};
+    }
+    const auto b = static_cast<unsigned char>(s[i + length]);
+    if (b < low || b > high) {
+      return {length, false};
+    }
+    ++length;
+    low = 0x80;
+    high = 0xBF;
+  }
+  return {length, true};
+}
+
+// Appends one word (no separators inside) with hex runs of 32+ digits masked. Splitting the
+// word at hex digits cannot change the UTF-8 repair: an ASCII byte always ends an ill-formed
+// subpart.
+void append_word(std::string& out, std::string_view word) {
+  std::size_t i = 0;
+  while (i < word.size()) {
+    std::size_t j = i;
+    if (is_hex(word[i])) {
+      while (j < word.size() && is_hex(word[j])) {
+        ++j;
+      }
+      if (j - i >= kSecretHexRun) {
+        out += kRedacted;
+      } else {
+        out.append(word.substr(i, j - i));
+      }
+    } else {
+      while (j < word.size() && !is_hex(word[j])) {
+        ++j;
+      }
+      append_valid_utf8(out, word.substr(i, j - i));
+    }
+    i = j;
+  }
+}
+
+// Cuts what was appended since `start` to at most max_bytes, backing up to the start of a UTF-8
+// sequence. The text since `start` is valid UTF-8.
+void cut(std::string& out, std::size_t start, std::size_t max_bytes) {
+  if (out.size() - start <= max_bytes) {
+    return;
+  }
+  std::size_t end = start + max_bytes;  // the first byte that goes
+  while (end > start && is_continuation(out[end])) {
+    --end;
+  }
+  out.resize(end);
+}
+
+}  // namespace
+
+void append_valid_utf8(std::string& out, std::string_view raw) {
+  std::size_t done = 0;  // raw[0, done) is appended
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    if (static_cast<unsigned char>(raw[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const Utf8Step step = next_sequence(raw, i);
+    if (!step.valid) {
+      out.append(raw.substr(done, i - done));
+      out += kReplacementChar;
+      done = i + step.length;
+    }
+    i += step.length;
+  }
+  out.append(raw.substr(done));
+}
+
+void append_redacted_command(std::string& out, std::string_view raw, bool is_answer,
+                             std::size_t max_bytes) {
+  const std::size_t start = out.size();
+  if (is_answer) {
+    out += kRedacted;
+    cut(out, start, max_bytes);
+    return;
+  }
+  bool first_word = true;
+  bool mask = false;
+  std::size_t i = 0;
+  // Stops early once past the cap: whatever follows would be cut anyway.
+  while (i < raw.size() && out.size() - start <= max_bytes) {
+    std::size_t j = i;
+    if (is_separator(raw[i])) {
+      while (j < raw.size() && is_separator(raw[j])) {
+        ++j;
+      }
+      out.append(raw.substr(i, j - i));
+    } else {
+      while (j < raw.size() && !is_separator(raw[j])) {
+        ++j;
+      }
+      const std::string_view word = raw.substr(i, j - i);
+      if (first_word) {
+        first_word = false;
+        mask = masks_arguments(word);
+        append_word(out, word);
+      } else if (mask) {
+        out += kRedacted;
+      } else {
+        append_word(out, word);
+      }
+    }
+    i = j;
+  }
+  cut(out, start, max_bytes);
+}
+
+}  // namespace tsna

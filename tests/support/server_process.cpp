@@ -1,0 +1,124 @@
+// server_process.cpp - fork/exec of tsna-server with its stdout on a pipe (for the port line)
+// and its stderr in a file.
+#include "support/server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace tsna::testing {
+
+std::filesystem::path server_binary() {
+  return TSNA_SERVER_BIN;
+}
+std::filesystem::path client_binary() {
+  return TSNA_CLIENT_BIN;
+}
+
+ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
+                             std::vector<std::string> extra_args) {
+  stderr_path_ = data_dir.parent_path() / (data_dir.filename().string() + ".stderr");
+  std::vector<std::string> args = {
+      server_binary().string(), "--bind", "127.0.0.1", "--port", "0", "--data-dir",
+      data_dir.string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  pid_ = fork();
+  if (pid_ < 0) {
+    throw std::runtime_error("fork failed");
+  }
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    const int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (err >= 0) {
+      dup2(err, STDERR_FILENO);
+    }
+    std::vector<char*> argv;
+    for (std::string& a : args) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (line.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{out[0], POLLIN, 0};
+    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+      break;
+    }
+    char buf[256];
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) {
+      break;
+    }
+    line.append(buf, static_cast<std::size_t>(n));
+  }
+  close(out[0]);
+  const std::string prefix = "listening on ";
+  const std::size_t colon = line.rfind(':');
+  if (line.rfind(prefix, 0) != 0 || colon == std::string::npos) {
+    kill9();
+    throw std::runtime_error("tsna-server did not start: '" + line + "' " + stderr_text());
+  }
+  port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    stop();
+  }
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) {
+    return -1;
+  }
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return 128 + SIGKILL;
+}
+
+void ServerProcess::kill9() {
+  if (pid_ <= 0) {
+    return;
+  }
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string ServerProcess::stderr_text() const {
+  std::ifstream in(stderr_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace tsna::testing

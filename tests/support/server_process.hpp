@@ -1,0 +1,43 @@
+// server_process.hpp - starts the real tsna-server binary on 127.0.0.1 with --port 0, reads
+// the port from its "listening on" line, and stops (or SIGKILLs) it. For integration tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tsna::testing {
+
+// The binaries under test, as CMake built them.
+std::filesystem::path server_binary();
+std::filesystem::path client_binary();
+
+class ServerProcess {
+ public:
+  // Starts `tsna-server --bind 127.0.0.1 --port 0 --data-dir DIR <extra_args>` and waits (at
+  // most 10 s) for its "listening on" line. Throws std::runtime_error if it does not come.
+  ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> extra_args = {});
+  ~ServerProcess();  // SIGTERM, then SIGKILL after 10 s
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // Sends SIGTERM and waits; returns the exit status (or 128+signal).
+  int stop();
+  // SIGKILL, no cleanup: for crash-safety tests.
+  void kill9();
+  // Everything the server wrote to stderr so far.
+  std::string stderr_text() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::filesystem::path stderr_path_;
+};
+
+}  // namespace tsna::testing

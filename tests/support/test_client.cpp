@@ -1,0 +1,185 @@
+// test_client.cpp - blocking socket helpers with poll() timeouts; TSNA/2 login with the MAC.
+#include "support/test_client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <stdexcept>
+
+#include "auth/hex.hpp"
+#include "auth/ntlm.hpp"
+
+namespace tsna::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int ms_left(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+}
+
+}  // namespace
+
+TestClient::TestClient(std::uint16_t port) {
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) {
+    throw std::runtime_error("socket failed");
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd_);
+    throw std::runtime_error("connect failed");
+  }
+  const int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+TestClient::~TestClient() {
+  if (fd_ >= 0) {
+    close(fd_);
+  }
+}
+
+void TestClient::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) {
+      throw std::runtime_error("send failed");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string TestClient::read_exact(std::size_t n, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (buffered_.size() < n) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, ms_left(deadline)) <= 0) {
+      break;
+    }
+    char buf[65536];
+    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
+    if (got <= 0) {
+      break;
+    }
+    buffered_.append(buf, static_cast<std::size_t>(got));
+  }
+  const std::size_t take = std::min(n, buffered_.size());
+  std::string out = buffered_.substr(0, take);
+  buffered_.erase(0, take);
+  return out;
+}
+
+std::string TestClient::read_available(std::chrono::milliseconds quiet,
+                                       std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    pollfd p{fd_, POLLIN, 0};
+    const int wait = std::min(ms_left(deadline), static_cast<int>(quiet.count()));
+    if (wait <= 0 || poll(&p, 1, wait) <= 0) {
+      break;
+    }
+    char buf[65536];
+    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
+    if (got <= 0) {
+      break;
+    }
+    buffered_.append(buf, static_cast<std::size_t>(got));
+  }
+  std::string out;
+  out.swap(buffered_);
+  return out;
+}
+
+std::string TestClient::read_until(std::string_view suffix, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const std::size_t at = buffered_.find(suffix);
+    if (at != std::string::npos) {
+      std::string out = buffered_.substr(0, at + suffix.size());
+      buffered_.erase(0, at + suffix.size());
+      return out;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, ms_left(deadline)) <= 0) {
+      break;
+    }
+    char buf[65536];
+    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
+    if (got <= 0) {
+      break;
+    }
+    buffered_.append(buf, static_cast<std::size_t>(got));
+  }
+  std::string out;
+  out.swap(buffered_);
+  return out;
+}
+
+std::string TestClient::read_reply(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  std::string reply;
+  for (;;) {
+    std::string line = read_until("\n", std::chrono::milliseconds(ms_left(deadline)));
+    reply += line;
+    if (line.empty() || line.back() != '\n' || (line.size() >= 4 && line[3] == ':')) {
+      return reply;
+    }
+  }
+}
+
+bool TestClient::closed_by_peer(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, ms_left(deadline)) <= 0) {
+      return false;
+    }
+    char buf[65536];
+    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
+    if (got <= 0) {
+      return true;
+    }
+    buffered_.append(buf, static_cast<std::size_t>(got));
+  }
+}
+
+void TestClient::upgrade() {
+  if (read_exact(7) != "success") {
+    throw std::runtime_error("no greeting");
+  }
+  send("hello TSNA/2\n");
+  if (read_reply() != "200:TSNA/2\n") {
+    throw std::runtime_error("no upgrade");
+  }
+}
+
+std::string TestClient::tsna2_register(std::string_view user, std::string_view hash) {
+  send("register " + std::string(user) + " " + std::string(hash) + "\n");
+  return read_reply();
+}
+
+std::string TestClient::tsna2_login(std::string_view user, std::string_view hash) {
+  send("login " + std::string(user) + "\n");
+  const std::string challenge_line = read_reply();
+  if (challenge_line.size() != 37 || challenge_line.rfind("300:", 0) != 0) {
+    return challenge_line;
+  }
+  std::array<std::uint8_t, 16> challenge{};
+  auth::from_hex(std::string_view(challenge_line).substr(4, 32), challenge);
+  const std::array<std::uint8_t, 16> nonce{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  const auth::Digest mac = auth::tsna2_mac(hash, challenge, nonce, user);
+  send(auth::to_hex(nonce) + " " + auth::to_hex(mac) + "\n");
+  return read_reply();
+}
+
+}  // namespace tsna::testing

@@ -1,0 +1,112 @@
+// seed_capture_test.cpp - real bytes from the seed's own system (../shared/seed/captured/):
+// its users file imports, and the client half of its Wireshark capture replays against our
+// server: the same `ls` reply bytes, and its recorded HMAC answer refused for a fresh challenge.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "fixture.hpp"
+#include "support/pcapng.hpp"
+
+namespace tsna::testing {
+namespace {
+
+const std::string kSeedUsers = std::string(TSNA_SEED_DIR) + "/captured/users.txt";
+const std::string kSeedCapture = std::string(TSNA_SEED_DIR) + "/captured/Wireshark_pack.pcapng";
+
+struct CommandResult {
+  int status;
+  std::string output;
+};
+
+// Runs tsna-server with `args`, capturing stdout and stderr together.
+CommandResult run_server_command(const std::string& args) {
+  const std::string cmd = server_binary().string() + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+    out.append(buf, n);
+  }
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class SeedCapture : public ServerTest {};
+
+TEST_F(SeedCapture, SeedUsersFileImportsAndExportsUnchanged) {
+  const CommandResult import =
+      run_server_command("import-users " + kSeedUsers + " --data-dir " + data_dir().string());
+  EXPECT_EQ(import.status, 0) << import.output;
+  EXPECT_EQ(import.output, "imported 4 users from " + kSeedUsers + "\n");
+  const auto exported = dir_.path() / "exported.txt";
+  const CommandResult exp = run_server_command("export-users " + exported.string() +
+                                               " --data-dir " + data_dir().string());
+  EXPECT_EQ(exp.status, 0) << exp.output;
+  EXPECT_EQ(slurp(exported), slurp(kSeedUsers));
+  EXPECT_EQ(std::filesystem::status(exported).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(SeedCapture, BadUsersFileIsReportedWithItsLineNumberAndNothingIsImported) {
+  const auto file = dir_.path() / "bad.txt";
+  std::ofstream(file) << "alice:" << kHash123 << "\nbob:123456\n";
+  const CommandResult r =
+      run_server_command("import-users " + file.string() + " --data-dir " + data_dir().string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.output, file.string() + ":2: invalid password hash; nothing was imported\n");
+  start();
+  auto c = classic();
+  expect_classic(*c, "login alice " + std::string(kHash123), "400:The user does not exist!");
+}
+
+TEST_F(SeedCapture, ImportedSeedUserLogsInOverTsna2) {
+  ASSERT_EQ(run_server_command("import-users " + kSeedUsers + " --data-dir " + data_dir().string())
+                .status,
+            0);
+  start();
+  auto c = tsna2();
+  EXPECT_EQ(c->tsna2_login("haibin", kHash123456), "200:login is successful\n");
+}
+
+TEST_F(SeedCapture, CapturedClientBytesReplayAgainstOurServer) {
+  const std::vector<TcpConversation> conversations = read_tcp_conversations(kSeedCapture, 6016);
+  ASSERT_EQ(conversations.size(), 1u);
+  const std::vector<TcpSegment>& segs = conversations[0].segments;
+  ASSERT_EQ(segs.size(), 6u);
+
+  ASSERT_EQ(run_server_command("import-users " + kSeedUsers + " --data-dir " + data_dir().string())
+                .status,
+            0);
+  start();
+  auto c = classic();
+  // 1. The client's `ls` gets exactly the captured reply bytes.
+  ASSERT_TRUE(segs[0].from_client);
+  ASSERT_FALSE(segs[1].from_client);
+  expect_classic(*c, segs[0].payload, segs[1].payload);
+  // 2. The captured login gets a fresh 8-byte challenge (not the captured one)...
+  ASSERT_EQ(segs[2].payload, "login HaibinLai 910f4aff69c6c642b3756489bb81a945");
+  c->send(segs[2].payload);
+  const std::string challenge = c->read_exact(8);
+  ASSERT_EQ(challenge.size(), 8u);
+  EXPECT_NE(challenge, segs[3].payload);
+  // 3. ...and the captured answer, replayed, is refused: it answered another challenge.
+  ASSERT_EQ(segs[4].payload.size(), 32u);
+  expect_classic(*c, segs[4].payload, "400:Authentication Failed!");
+  // The captured success text is what a correct answer gets.
+  EXPECT_EQ(classic_login(*c, "HaibinLai", kHash123456), segs[5].payload);
+}
+
+}  // namespace
+}  // namespace tsna::testing

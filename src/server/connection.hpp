@@ -4,6 +4,7 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <atomic>
 #include <string>
 #include <vector>
@@ -59,8 +60,11 @@ struct ConnectionServices {
   std::atomic<std::size_t>* open_connections = nullptr;  // decremented when the coroutine ends
 };
 
+// Serves one accepted connection until it ends. With `tls` set, the connection first completes
+// a TLS handshake and its TSNA/2 logins are bound to the channel (SPEC 4.5).
 asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, WorkerState& worker,
-                                       ConnectionServices services);
+                                       ConnectionServices services,
+                                       asio::ssl::context* tls = nullptr);
 
 // "ip:port", or "[ip6]:port".
 std::string format_peer(const asio::ip::tcp::endpoint& endpoint);

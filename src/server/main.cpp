@@ -73,13 +73,18 @@ int serve(tsna::ServerOptions options) {
   signals.async_wait(on_signal);
   std::thread signal_thread([&] { signal_io.run(); });
 
-  if (!is_loopback(options.bind)) {
+  const bool main_port_tls = options.tls_enabled() && !options.tls_port;
+  if (!is_loopback(options.bind) && !main_port_tls) {
     std::fprintf(stderr,
                  "tsna-server: warning: %s is not a loopback address and TLS is off: register "
                  "and changepwd send password hashes in clear\n",
                  options.bind.c_str());
   }
-  std::printf("listening on %s:%u\n", options.bind.c_str(), server.port());
+  std::printf("listening on %s:%u%s\n", options.bind.c_str(), server.port(),
+              main_port_tls ? " (tls)" : "");
+  if (const auto tls_port = server.tls_port()) {
+    std::printf("listening on %s:%u (tls)\n", options.bind.c_str(), *tls_port);
+  }
   std::fflush(stdout);
   server.run();
   signals.cancel();
@@ -111,6 +116,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400));
   app.add_flag("--allow-classic", options.allow_classic_login,
                "Accept the seed's classic login/register/changepwd (hashes in clear)");
+  std::string tls_cert;
+  std::string tls_key;
+  std::uint16_t tls_port = 0;
+  CLI::Option* cert_opt = app.add_option("--tls-cert", tls_cert, "TLS certificate chain (PEM)")
+                              ->check(CLI::ExistingFile);
+  CLI::Option* key_opt =
+      app.add_option("--tls-key", tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
+  cert_opt->needs(key_opt);
+  key_opt->needs(cert_opt);
+  app.add_option("--tls-port", tls_port, "Speak TLS on this port and keep --port plain")
+      ->needs(cert_opt);
 
   std::string users_file;
   CLI::App* import_cmd =
@@ -122,6 +138,11 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   options.data_dir = data_dir;
+  options.tls_cert = tls_cert;
+  options.tls_key = tls_key;
+  if (app.count("--tls-port") > 0) {
+    options.tls_port = tls_port;
+  }
   options.limits.idle_timeout = std::chrono::seconds(idle_seconds);
   try {
     if (import_cmd->parsed()) {

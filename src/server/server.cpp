@@ -9,6 +9,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cstdio>
@@ -57,6 +58,35 @@ void raise_file_limit(std::size_t max_connections) {
   }
 }
 
+void listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+// TLS 1.2 or later, OpenSSL's defaults otherwise (SPEC 4.5). Throws with the file's name when
+// the certificate or key cannot be used.
+std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path& cert,
+                                                     const std::filesystem::path& key) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::single_dh_use);
+  std::error_code ec;
+  ctx->use_certificate_chain_file(cert.string(), ec);
+  if (ec) {
+    throw std::runtime_error(cert.string() + ": cannot use as TLS certificate: " + ec.message());
+  }
+  ctx->use_private_key_file(key.string(), asio::ssl::context::pem, ec);
+  if (ec) {
+    throw std::runtime_error(key.string() + ": cannot use as TLS key: " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    throw std::runtime_error(key.string() + ": does not match " + cert.string());
+  }
+  return ctx;
+}
+
 void log_exception(std::exception_ptr e) {
   if (!e) {
     return;
@@ -81,16 +111,18 @@ struct Server::Impl {
   SessionContext session_context;
   std::unique_ptr<StoreExecutor> store_executor;
   std::vector<std::unique_ptr<Worker>> workers;
-  tcp::acceptor acceptor;
+  tcp::acceptor acceptor;                       // --port: TLS when TLS is on without --tls-port
+  std::unique_ptr<asio::ssl::context> tls;      // set when TLS is configured
+  std::unique_ptr<tcp::acceptor> tls_acceptor;  // --tls-port
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> stopped{false};
   std::size_t next_worker = 0;
 
   Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
        std::unique_ptr<AuditSink> given_audit);
-  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls);
   asio::awaitable<void> sweep_loop(Worker& worker);
-  void admit(tcp::socket socket, Worker& worker);
+  void admit(tcp::socket socket, Worker& worker, asio::ssl::context* with_tls);
 };
 
 Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
@@ -127,32 +159,36 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   store_executor = std::make_unique<StoreExecutor>(*store);
 
   raise_file_limit(options.limits.max_connections);
-  const tcp::endpoint endpoint(asio::ip::make_address(options.bind), options.port);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(tcp::acceptor::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
+  if (options.tls_enabled()) {
+    tls = make_tls_context(options.tls_cert, options.tls_key);
+  }
+  const asio::ip::address address = asio::ip::make_address(options.bind);
+  listen_on(acceptor, tcp::endpoint(address, options.port));
+  if (tls && options.tls_port) {
+    tls_acceptor = std::make_unique<tcp::acceptor>(workers.front()->io);
+    listen_on(*tls_acceptor, tcp::endpoint(address, *options.tls_port));
+  }
 }
 
-asio::awaitable<void> Server::Impl::accept_loop() {
+asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls) {
   for (;;) {
     Worker& target = *workers[next_worker];
     next_worker = (next_worker + 1) % workers.size();
-    auto [ec, socket] = co_await acceptor.async_accept(target.io, kNoThrow);
+    auto [ec, socket] = co_await from.async_accept(target.io, kNoThrow);
     if (stopped.load()) {
       co_return;
     }
     if (ec) {
       std::fprintf(stderr, "tsna-server: accept failed: %s\n", ec.message().c_str());
-      asio::steady_timer pause(acceptor.get_executor(), kAcceptBackoff);
+      asio::steady_timer pause(from.get_executor(), kAcceptBackoff);
       co_await pause.async_wait(kNoThrow);
       continue;
     }
-    admit(std::move(socket), target);
+    admit(std::move(socket), target, with_tls);
   }
 }
 
-void Server::Impl::admit(tcp::socket socket, Worker& worker) {
+void Server::Impl::admit(tcp::socket socket, Worker& worker, asio::ssl::context* with_tls) {
   if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
     // Admit at the door (STYLE 7.9): one best-effort line, then close.
     std::string line("400:");
@@ -165,7 +201,7 @@ void Server::Impl::admit(tcp::socket socket, Worker& worker) {
   }
   open_connections.fetch_add(1, std::memory_order_relaxed);
   ConnectionServices services{&session_context, store_executor.get(), &open_connections};
-  asio::co_spawn(worker.io, serve_connection(std::move(socket), worker.state, services),
+  asio::co_spawn(worker.io, serve_connection(std::move(socket), worker.state, services, with_tls),
                  log_exception);
 }
 
@@ -197,13 +233,25 @@ std::uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint().port();
 }
 
+std::optional<std::uint16_t> Server::tls_port() const {
+  if (!impl_->tls_acceptor) {
+    return std::nullopt;
+  }
+  return impl_->tls_acceptor->local_endpoint().port();
+}
+
 std::size_t Server::open_connections() const {
   return impl_->open_connections.load();
 }
 
 void Server::run() {
   Impl& s = *impl_;
-  asio::co_spawn(s.workers.front()->io, s.accept_loop(), log_exception);
+  asio::ssl::context* main_tls = s.tls_acceptor ? nullptr : s.tls.get();
+  asio::co_spawn(s.workers.front()->io, s.accept_loop(s.acceptor, main_tls), log_exception);
+  if (s.tls_acceptor) {
+    asio::co_spawn(s.workers.front()->io, s.accept_loop(*s.tls_acceptor, s.tls.get()),
+                   log_exception);
+  }
   for (auto& w : s.workers) {
     asio::co_spawn(w->io, s.sweep_loop(*w), log_exception);
   }
@@ -230,6 +278,9 @@ void Server::stop() {
   asio::post(s.workers.front()->io, [&s] {
     std::error_code ec;
     s.acceptor.close(ec);
+    if (s.tls_acceptor) {
+      s.tls_acceptor->close(ec);
+    }
   });
   for (auto& w : s.workers) {
     asio::post(w->io, [&w = *w] {

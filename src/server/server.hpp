@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -28,6 +29,8 @@ class Server {
 
   // The bound port (the real one when options.port was 0).
   std::uint16_t port() const;
+  // The separate TLS port, when options.tls_port was given (the real one when it was 0).
+  std::optional<std::uint16_t> tls_port() const;
 
   // Serves until stop(); then closes every connection, finishes queued store writes and
   // flushes the audit log before returning. Call once.

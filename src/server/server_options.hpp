@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "common/limits.hpp"
@@ -15,7 +16,14 @@ struct ServerOptions {
   std::filesystem::path data_dir = "tsna-data";
   unsigned threads = 0;  // 0: one per core
   bool allow_classic_login = false;
+  // TLS (SPEC 4.5): with a certificate and key, TLS is spoken on `port`, or on `tls_port` when
+  // given (then `port` stays plain, for classic clients).
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  std::optional<std::uint16_t> tls_port;
   Limits limits;
+
+  bool tls_enabled() const { return !tls_cert.empty(); }
 };
 
 }  // namespace tsna

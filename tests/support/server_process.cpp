@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -53,9 +54,13 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
     _exit(127);
   }
   close(out[1]);
-  std::string line;
+  // The first line gives the port; a "(tls)" line follows at once when --tls-port is given.
+  const bool want_tls_line =
+      std::find(extra_args.begin(), extra_args.end(), "--tls-port") != extra_args.end();
+  std::string text;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (line.find('\n') == std::string::npos) {
+  const auto lines_wanted = want_tls_line ? 2 : 1;
+  while (std::count(text.begin(), text.end(), '\n') < lines_wanted) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd p{out[0], POLLIN, 0};
@@ -67,16 +72,29 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
     if (n <= 0) {
       break;
     }
-    line.append(buf, static_cast<std::size_t>(n));
+    text.append(buf, static_cast<std::size_t>(n));
   }
   close(out[0]);
   const std::string prefix = "listening on ";
-  const std::size_t colon = line.rfind(':');
-  if (line.rfind(prefix, 0) != 0 || colon == std::string::npos) {
-    kill9();
-    throw std::runtime_error("tsna-server did not start: '" + line + "' " + stderr_text());
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t colon = line.rfind(':');
+    if (line.rfind(prefix, 0) != 0 || colon == std::string::npos) {
+      continue;
+    }
+    const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+    const bool tls = line.ends_with(" (tls)");
+    if (port_ == 0) {
+      port_ = port;
+    }
+    if (tls) {
+      tls_port_ = port;
+    }
   }
-  port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+  if (port_ == 0) {
+    kill9();
+    throw std::runtime_error("tsna-server did not start: '" + text + "' " + stderr_text());
+  }
 }
 
 ServerProcess::~ServerProcess() {

@@ -25,6 +25,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The port announced with "(tls)": the main port under --tls-cert alone, or --tls-port's.
+  std::uint16_t tls_port() const { return tls_port_; }
   pid_t pid() const { return pid_; }
 
   // Sends SIGTERM and waits; returns the exit status (or 128+signal).
@@ -37,6 +39,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::uint16_t tls_port_ = 0;
   std::filesystem::path stderr_path_;
 };
 

@@ -1,0 +1,101 @@
+// tls_test.cpp - TLS on the main port or on --tls-port (SPEC 4.5), with certificates this test
+// makes with the openssl command line: TLS 1.2+, the chain and host name verify, the TSNA/2
+// login MAC must carry the channel binding, and a wrong name or an untrusted CA fails.
+#include <gtest/gtest.h>
+
+#include "auth/hex.hpp"
+#include "auth/ntlm.hpp"
+#include "fixture.hpp"
+#include "support/tls_test_client.hpp"
+
+namespace tsna::testing {
+namespace {
+
+class Tls : public ServerTest {
+ protected:
+  void SetUp() override { certs_ = make_test_certificates(dir_.path()); }
+
+  std::vector<std::string> tls_args() const {
+    return {"--tls-cert", certs_.server_cert.string(), "--tls-key", certs_.server_key.string()};
+  }
+
+  // hello, register, then the TSNA/2 login with the MAC over `binding`.
+  static std::string login(TlsTestClient& c, std::span<const std::uint8_t> binding) {
+    EXPECT_EQ(c.read_exact(7), "success");
+    c.send("hello TSNA/2\nregister tls " + std::string(kHash123456) + "\nlogin tls\n");
+    EXPECT_EQ(c.read_line(), "200:TSNA/2\n");
+    const std::string reg = c.read_line();
+    EXPECT_TRUE(reg == "200:Your Registered Username is tls\n" ||
+                reg == "400:Username is already in users!\n")
+        << reg;
+    const std::string challenge_line = c.read_line();
+    EXPECT_EQ(challenge_line.substr(0, 4), "300:");
+    std::array<std::uint8_t, 16> challenge{};
+    EXPECT_TRUE(auth::from_hex(std::string_view(challenge_line).substr(4, 32), challenge));
+    const std::array<std::uint8_t, 16> nonce{7};
+    const auth::Digest mac = auth::tsna2_mac(kHash123456, challenge, nonce, "tls", binding);
+    c.send(auth::to_hex(nonce) + " " + auth::to_hex(mac) + "\n");
+    return c.read_line();
+  }
+
+  TestCertificates certs_;
+};
+
+TEST_F(Tls, LoginOverTlsMustIncludeTheChannelBinding) {
+  start(tls_args());
+  EXPECT_EQ(server().tls_port(), port());
+  TlsTestClient bound(port(), certs_.ca_cert, "localhost");
+  ASSERT_TRUE(bound.connected()) << bound.handshake_error();
+  EXPECT_EQ(login(bound, bound.channel_binding()), "200:login is successful\n");
+
+  TlsTestClient unbound(port(), certs_.ca_cert, "127.0.0.1");
+  ASSERT_TRUE(unbound.connected()) << unbound.handshake_error();
+  EXPECT_EQ(login(unbound, {}), "400:Authentication Failed!\n");
+}
+
+TEST_F(Tls, NegotiatesTls12OrLater) {
+  start(tls_args());
+  TlsTestClient c(port(), certs_.ca_cert, "localhost");
+  ASSERT_TRUE(c.connected()) << c.handshake_error();
+  EXPECT_TRUE(c.protocol_version() == "TLSv1.3" || c.protocol_version() == "TLSv1.2");
+}
+
+TEST_F(Tls, WrongHostNameFailsVerification) {
+  start(tls_args());
+  TlsTestClient c(port(), certs_.ca_cert, "example.com");
+  EXPECT_FALSE(c.connected());
+  EXPECT_EQ(c.handshake_error(), "hostname mismatch");
+}
+
+TEST_F(Tls, UntrustedCaFailsVerification) {
+  start(tls_args());
+  TlsTestClient c(port(), certs_.other_ca_cert, "localhost");
+  EXPECT_FALSE(c.connected());
+  EXPECT_EQ(c.handshake_error(), "unable to get local issuer certificate");
+}
+
+TEST_F(Tls, TlsPortLeavesTheMainPortPlainForClassicClients) {
+  std::vector<std::string> args = tls_args();
+  args.insert(args.end(), {"--tls-port", "0", "--allow-classic"});
+  start(args);
+  ASSERT_NE(server().tls_port(), 0);
+  ASSERT_NE(server().tls_port(), port());
+  auto plain = classic();
+  expect_classic(*plain, "register bob " + std::string(kHash123456),
+                 "200:Your Registered Username is bob");
+  TlsTestClient secure(server().tls_port(), certs_.ca_cert, "localhost");
+  ASSERT_TRUE(secure.connected()) << secure.handshake_error();
+  EXPECT_EQ(login(secure, secure.channel_binding()), "200:login is successful\n");
+}
+
+TEST_F(Tls, PlainClientOnATlsPortIsDroppedWithoutHarm) {
+  start(tls_args());
+  TestClient c(port());
+  c.send("hello TSNA/2\n");
+  EXPECT_TRUE(c.closed_by_peer());
+  TlsTestClient ok(port(), certs_.ca_cert, "localhost");
+  EXPECT_TRUE(ok.connected()) << ok.handshake_error();
+}
+
+}  // namespace
+}  // namespace tsna::testing

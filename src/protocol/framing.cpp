@@ -66,9 +66,12 @@ FrameResult LineDecoder::next(std::string_view& input, std::string_view& message
       return FrameResult::kTooLong;
     }
     partial_.append(line);
-    completed_.swap(partial_);  // both keep their capacity: no allocation per line
-    partial_.clear();
-    line = completed_;
+    // Hand the line out from a per-thread buffer and keep no capacity for a finished line: an
+    // idle connection holds no line buffer (STYLE 8).
+    thread_local std::string completed;
+    completed.swap(partial_);
+    std::string().swap(partial_);
+    line = completed;
   }
   line = drop_cr(line);
   if (line.size() > max_) {

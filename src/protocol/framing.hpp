@@ -22,7 +22,8 @@ class LineDecoder {
  public:
   explicit LineDecoder(std::size_t max_line_bytes) : max_(max_line_bytes) {}
 
-  // `message` views either `input` or this decoder's buffer; valid until the next call.
+  // `message` views either `input` or a per-thread buffer; valid until the next call of any
+  // LineDecoder on this thread.
   FrameResult next(std::string_view& input, std::string_view& message);
 
   // True while bytes of an unfinished line are held or being discarded.
@@ -30,8 +31,7 @@ class LineDecoder {
 
  private:
   std::size_t max_;
-  std::string partial_;
-  std::string completed_;  // a line that spanned reads, handed out as `message`
+  std::string partial_;  // at most max+1 bytes of an unfinished line
   bool discarding_ = false;
 };
 

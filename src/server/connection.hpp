@@ -1,10 +1,11 @@
-// connection.hpp - the per-connection coroutine: owns the socket, moves bytes between it and a
-// Session, and hands store writes to the StoreExecutor. Runs on its worker's event loop only.
+// connection.hpp - what an event loop keeps per connection, and how a connection is served:
+// plain TCP by a small callback-driven object (an idle one costs well under a kilobyte), TLS by
+// a coroutine (tls_connection.hpp). Both move bytes between the socket and a Session and hand
+// store writes to the StoreExecutor. Runs on its worker's event loop only.
 #pragma once
 
-#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
-#include <asio/ssl/context.hpp>
 #include <atomic>
 #include <string>
 #include <vector>
@@ -14,10 +15,13 @@
 
 namespace tsna {
 
-// A connection as its worker's deadline sweep and shutdown see it. Lives in the coroutine
-// frame; linked into its worker's list while the coroutine runs.
+// A socket bound to its loop's io_context (no type-erased executor: smaller, no indirection).
+using LoopSocket = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
+
+// A connection as its worker's deadline sweep and shutdown see it; linked into its worker's
+// list while the connection lives.
 struct LiveConnection {
-  asio::ip::tcp::socket* socket = nullptr;
+  LoopSocket* socket = nullptr;
   Session* session = nullptr;
   bool waiting = false;       // parked in a socket wait or write that a cancel may end
   bool deadline_hit = false;  // the sweep cancelled the wait because deadline() passed
@@ -46,10 +50,10 @@ class ConnectionList {
   std::size_t size_ = 0;
 };
 
-// What one event loop owns. Touched only from that loop's thread (the counter excepted).
+// What one event loop owns. Touched only from that loop's thread.
 struct WorkerState {
   ConnectionList connections;
-  std::vector<char> read_buffer;  // shared by all of the loop's connections: reads are
+  std::vector<char> read_buffer;  // shared by the loop's plain connections: each read is
                                   // processed before the next one starts
   bool stopping = false;
 };
@@ -57,16 +61,17 @@ struct WorkerState {
 struct ConnectionServices {
   const SessionContext* session_context = nullptr;
   StoreExecutor* store = nullptr;
-  std::atomic<std::size_t>* open_connections = nullptr;  // decremented when the coroutine ends
+  std::atomic<std::size_t>* open_connections = nullptr;  // decremented when the connection ends
 };
 
-// Serves one accepted connection until it ends. With `tls` set, the connection first completes
-// a TLS handshake and its TSNA/2 logins are bound to the channel (SPEC 4.5).
-asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, WorkerState& worker,
-                                       ConnectionServices services,
-                                       asio::ssl::context* tls = nullptr);
+// Serves one accepted plain connection until it ends; returns at once (callback driven).
+void serve_plain_connection(LoopSocket socket, WorkerState& worker,
+                            const ConnectionServices& services);
 
 // "ip:port", or "[ip6]:port".
 std::string format_peer(const asio::ip::tcp::endpoint& endpoint);
+
+// Logs what ended a connection abnormally (an exception out of the session layer).
+void log_connection_error(const char* what);
 
 }  // namespace tsna

@@ -22,6 +22,7 @@
 #include "commands/messages.hpp"
 #include "server/connection.hpp"
 #include "server/store_executor.hpp"
+#include "server/tls_connection.hpp"
 #include "store/sqlite_user_store.hpp"
 
 namespace tsna {
@@ -110,6 +111,7 @@ struct Server::Impl {
   auth::LoginThrottle throttle;
   SessionContext session_context;
   std::unique_ptr<StoreExecutor> store_executor;
+  ConnectionServices connection_services;  // one for all connections: they keep a reference
   std::vector<std::unique_ptr<Worker>> workers;
   tcp::acceptor acceptor;                       // --port: TLS when TLS is on without --tls-port
   std::unique_ptr<asio::ssl::context> tls;      // set when TLS is configured
@@ -122,7 +124,7 @@ struct Server::Impl {
        std::unique_ptr<AuditSink> given_audit);
   asio::awaitable<void> accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls);
   asio::awaitable<void> sweep_loop(Worker& worker);
-  void admit(tcp::socket socket, Worker& worker, asio::ssl::context* with_tls);
+  void admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls);
 };
 
 Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
@@ -157,6 +159,7 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   session_context.audit = audit.get();
   session_context.clock = &clock;
   store_executor = std::make_unique<StoreExecutor>(*store);
+  connection_services = {&session_context, store_executor.get(), &open_connections};
 
   raise_file_limit(options.limits.max_connections);
   if (options.tls_enabled()) {
@@ -188,7 +191,7 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, asio::ssl::
   }
 }
 
-void Server::Impl::admit(tcp::socket socket, Worker& worker, asio::ssl::context* with_tls) {
+void Server::Impl::admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls) {
   if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
     // Admit at the door (STYLE 7.9): one best-effort line, then close.
     std::string line("400:");
@@ -200,9 +203,22 @@ void Server::Impl::admit(tcp::socket socket, Worker& worker, asio::ssl::context*
     return;
   }
   open_connections.fetch_add(1, std::memory_order_relaxed);
-  ConnectionServices services{&session_context, store_executor.get(), &open_connections};
-  asio::co_spawn(worker.io, serve_connection(std::move(socket), worker.state, services, with_tls),
-                 log_exception);
+  if (with_tls != nullptr) {
+    asio::co_spawn(
+        worker.io,
+        serve_tls_connection(std::move(socket), worker.state, connection_services, *with_tls),
+        log_exception);
+    return;
+  }
+  // The socket already belongs to `worker`'s loop; the connection starts there.
+  asio::post(worker.io, [this, &worker, s = std::move(socket)]() mutable {
+    try {
+      serve_plain_connection(std::move(s), worker.state, connection_services);
+    } catch (const std::exception& e) {
+      open_connections.fetch_sub(1, std::memory_order_relaxed);
+      log_connection_error(e.what());
+    }
+  });
 }
 
 asio::awaitable<void> Server::Impl::sweep_loop(Worker& worker) {

@@ -32,6 +32,8 @@ struct Session::Stored {
 namespace {
 
 constexpr std::string_view kHello = "hello";
+// Held-input capacity kept after a resume; more is released (STYLE 8: idle connections small).
+constexpr std::size_t kKeepPendingCapacity = 256;
 constexpr std::string_view kHelloTsna2 = "hello TSNA/2";
 
 std::string_view first_word(std::string_view line) {
@@ -89,10 +91,16 @@ void Session::pause(Want want, std::string_view input, bool read_was_full) {
 }
 
 void Session::resume() {
-  resume_.swap(pending_);
-  pending_.clear();
-  process(resume_, pending_full_);
-  resume_.clear();
+  // The held input moves to a per-thread buffer: process() may pause again and copy what is
+  // left back into pending_. A session only holds input while paused, so an idle one keeps none.
+  thread_local std::string input;
+  input.assign(pending_);
+  if (pending_.capacity() > kKeepPendingCapacity) {
+    std::string().swap(pending_);
+  } else {
+    pending_.clear();
+  }
+  process(input, pending_full_);
 }
 
 void Session::process(std::string_view input, bool read_was_full) {

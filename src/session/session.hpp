@@ -122,7 +122,6 @@ class Session {
   std::optional<std::string> user_;
   std::string output_;
   std::string pending_;  // unprocessed input held while paused
-  std::string resume_;   // the input being processed after a pause (swapped with pending_)
   bool pending_full_ = false;
   LineDecoder lines_;
   ClassicFramer classic_;

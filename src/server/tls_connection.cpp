@@ -1,0 +1,151 @@
+// tls_connection.cpp - TLS connections: an OpenSSL stream per connection with a read buffer
+// of its own (OpenSSL decrypts into it), driven by a coroutine. A TLS connection costs more
+// than a plain one (OpenSSL's state dominates), so it need not be as frugal.
+#include "server/tls_connection.hpp"
+
+#include <openssl/ssl.h>
+
+#include <array>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+namespace tsna {
+namespace {
+
+using asio::ip::tcp;
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr std::size_t kKeepOutputCapacity = 4096;
+constexpr std::size_t kTlsReadBytes = 4096;
+
+// Marks a socket operation as "waiting", so the deadline sweep and stop() may cancel it.
+struct WaitScope {
+  explicit WaitScope(LiveConnection& l) : live(l) { live.waiting = true; }
+  ~WaitScope() { live.waiting = false; }
+  LiveConnection& live;
+};
+
+// RFC 9266 tls-exporter: 32 bytes, label "EXPORTER-Channel-Binding", no context.
+bool channel_binding(SSL* ssl, std::array<std::uint8_t, 32>& out) {
+  static constexpr char kLabel[] = "EXPORTER-Channel-Binding";
+  return SSL_export_keying_material(ssl, out.data(), out.size(), kLabel, sizeof kLabel - 1, nullptr,
+                                    0, 0) == 1;
+}
+
+using TlsStream = asio::ssl::stream<LoopSocket>;
+
+// Writes all of the session's output; false when the peer is gone or the write was cancelled.
+asio::awaitable<bool> flush(TlsStream& stream, std::string& out, LiveConnection& live) {
+  if (out.empty()) {
+    co_return true;
+  }
+  std::error_code ec;
+  {
+    WaitScope w(live);
+    auto [write_ec, n] = co_await asio::async_write(stream, asio::buffer(out), kNoThrow);
+    ec = write_ec;
+  }
+  if (ec || live.deadline_hit) {
+    co_return false;
+  }
+  if (out.capacity() > kKeepOutputCapacity) {
+    std::string().swap(out);
+  } else {
+    out.clear();
+  }
+  co_return true;
+}
+
+asio::awaitable<void> run_session(TlsStream& stream, Session& session, LiveConnection& live,
+                                  const WorkerState& worker, const ConnectionServices& services) {
+  std::vector<char> buffer(kTlsReadBytes);
+  session.start();
+  for (;;) {
+    switch (session.want()) {
+      case Want::kRead: {
+        if (!co_await flush(stream, session.output(), live) || worker.stopping) {
+          co_return;
+        }
+        std::error_code ec;
+        std::size_t n = 0;
+        {
+          WaitScope w(live);
+          auto [read_ec, got] = co_await stream.async_read_some(asio::buffer(buffer), kNoThrow);
+          ec = read_ec;
+          n = got;
+        }
+        if (live.deadline_hit) {
+          live.deadline_hit = false;
+          session.on_deadline(services.session_context->clock->now());
+          break;
+        }
+        if (ec) {
+          co_return;
+        }
+        session.on_read(std::string_view(buffer.data(), n), n == buffer.size());
+        break;
+      }
+      case Want::kStore:
+        session.on_store_done(
+            co_await services.store->async_run(session.store_request(), asio::use_awaitable));
+        break;
+      case Want::kFlush:
+        if (!co_await flush(stream, session.output(), live)) {
+          co_return;
+        }
+        session.on_flushed();
+        break;
+      case Want::kClose:
+        co_await flush(stream, session.output(), live);
+        co_return;
+    }
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worker,
+                                           const ConnectionServices& services,
+                                           asio::ssl::context& tls) {
+  struct Release {
+    std::atomic<std::size_t>* counter;
+    ~Release() { counter->fetch_sub(1, std::memory_order_relaxed); }
+  } release{services.open_connections};
+
+  std::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) {
+    co_return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  TlsStream stream(std::move(socket), tls);
+  Session session(*services.session_context, format_peer(remote));
+  LiveConnection live;
+  live.session = &session;
+  live.socket = &stream.next_layer();
+  worker.connections.push_back(&live);
+  struct Unlink {
+    ConnectionList& list;
+    LiveConnection* live;
+    ~Unlink() { list.remove(live); }
+  } unlink{worker.connections, &live};
+
+  {
+    WaitScope w(live);  // a stalled handshake meets the idle timeout like any other wait
+    auto [hs_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+    ec = hs_ec;
+  }
+  std::array<std::uint8_t, 32> binding{};
+  if (!ec && !live.deadline_hit && channel_binding(stream.native_handle(), binding)) {
+    session.set_channel_binding(binding);
+    co_await run_session(stream, session, live, worker, services);
+    if (!live.deadline_hit) {
+      WaitScope w(live);
+      co_await stream.async_shutdown(kNoThrow);  // close_notify, bounded by the deadline sweep
+    }
+  }
+  stream.next_layer().close(ec);
+}
+
+}  // namespace tsna

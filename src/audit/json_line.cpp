@@ -2,8 +2,10 @@
 // Escapes in place at the end of the caller's buffer, so a record costs no allocation of its own.
 #include "audit/json_line.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 
 #include "audit/redact.hpp"
 #include "common/dialect.hpp"
@@ -85,11 +87,58 @@ void put_digits(char* end, unsigned value, int width) {
   }
 }
 
+// True when `text` is printable ASCII that JSON needs no escape for: it can be copied as is.
+bool is_plain_ascii(std::string_view text) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The common command: printable ASCII, short, not a secret-carrying command, no run of 32 hex
+// digits. Then redaction and escaping change nothing and the text is copied in one pass.
+bool is_plain_command(std::string_view cmd, std::size_t max_bytes) {
+  if (cmd.size() > max_bytes || !is_plain_ascii(cmd)) {
+    return false;
+  }
+  std::size_t hex_run = 0;
+  for (const char c : cmd) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    hex_run = hex ? hex_run + 1 : 0;
+    if (hex_run >= 32) {
+      return false;
+    }
+  }
+  const std::size_t start = cmd.find_first_not_of(" \t");
+  if (start == std::string_view::npos) {
+    return true;
+  }
+  const std::size_t end = cmd.find_first_of(" \t", start);
+  const std::string_view first =
+      cmd.substr(start, end == std::string_view::npos ? end : end - start);
+  return first != "login" && first != "register" && first != "changepwd";
+}
+
 }  // namespace
 
 void append_rfc3339_millis(std::string& out, WallTime ts) {
   using namespace std::chrono;
   const auto ms = floor<milliseconds>(ts);
+  // Records come many per second: the date and time up to the second are formatted once per
+  // second per thread.
+  thread_local std::int64_t cached_second = INT64_MIN;
+  thread_local char cached[20];
+  const std::int64_t second_count = floor<seconds>(ms).time_since_epoch().count();
+  if (second_count == cached_second) {
+    char tail[] = ".000Z";
+    put_digits(tail + 4, static_cast<unsigned>((ms - floor<seconds>(ms)).count()), 3);
+    out.append(cached, sizeof cached - 1);
+    out.append(tail, sizeof tail - 1);
+    return;
+  }
   const auto day = floor<days>(ms);
   const year_month_day date{day};
   auto in_day = static_cast<unsigned>((ms - day).count());  // [0, 86'400'000)
@@ -110,10 +159,18 @@ void append_rfc3339_millis(std::string& out, WallTime ts) {
   put_digits(buf + 19, second, 2);
   put_digits(buf + 23, millis, 3);
   out.append(buf, sizeof buf - 1);
+  std::copy_n(buf, sizeof cached - 1, cached);
+  cached[sizeof cached - 1] = '\0';
+  cached_second = second_count;
 }
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
+  if (is_plain_ascii(text)) {
+    out.append(text);
+    out += '"';
+    return;
+  }
   const std::size_t from = out.size();
   append_valid_utf8(out, text);
   escape_tail(out, from);
@@ -134,9 +191,13 @@ void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max
   out += R"(,"dialect":")";
   out += dialect_name(e.dialect);
   out += R"(","cmd":")";
-  const std::size_t cmd_from = out.size();
-  append_redacted_command(out, e.cmd, e.is_answer, cmd_max_bytes);
-  escape_tail(out, cmd_from);
+  if (!e.is_answer && is_plain_command(e.cmd, cmd_max_bytes)) {
+    out.append(e.cmd);
+  } else {
+    const std::size_t cmd_from = out.size();
+    append_redacted_command(out, e.cmd, e.is_answer, cmd_max_bytes);
+    escape_tail(out, cmd_from);
+  }
   out += R"(","code":)";
   if (e.code == 0) {
     out += "null";

@@ -57,7 +57,9 @@ Session::Session(const SessionContext& ctx, std::string_view peer)
       address_len_(std::min(peer.rfind(':'), peer.size())),
       lines_(ctx.limits.max_line_bytes),
       classic_(ctx.limits.max_line_bytes),
-      last_message_(ctx.clock->now()) {}
+      last_message_(ctx.clock->now()),
+      now_(last_message_),
+      wall_now_(ctx.clock->wall_now()) {}
 
 Session::~Session() = default;
 
@@ -73,12 +75,19 @@ const StoreRequest& Session::store_request() const {
   return stored_->request;
 }
 
+void Session::stamp() {
+  now_ = ctx_.clock->now();
+  wall_now_ = ctx_.clock->wall_now();
+}
+
 void Session::on_read(std::string_view bytes, bool read_was_full) {
+  stamp();
   process(bytes, read_was_full);
 }
 
 void Session::on_flushed() {
   if (want_ == Want::kFlush) {
+    stamp();
     want_ = Want::kRead;
     resume();
   }
@@ -134,14 +143,14 @@ void Session::process(std::string_view input, bool read_was_full) {
       // A classic message ends with its read, so it is complete; a TSNA/2 line is not until
       // its '\n' arrives: a peer dribbling an endless line still meets the idle timeout.
       if (dialect_ == Dialect::kClassic) {
-        last_message_ = ctx_.clock->now();
+        last_message_ = now_;
       }
       first_message_ = false;
       reply(Code::kFail, msg::kTooLong);
       audit("", false, 400);
       continue;
     }
-    last_message_ = ctx_.clock->now();
+    last_message_ = now_;
     handle_message(message);
   }
 }
@@ -241,6 +250,7 @@ void Session::on_store_done(StoreOutcome outcome) {
   if (want_ != Want::kStore || !stored_) {
     return;
   }
+  stamp();
   const std::unique_ptr<Stored> s = std::move(stored_);
   const bool add = s->request.kind == StoreRequest::Kind::kAdd;
   switch (outcome) {
@@ -293,7 +303,7 @@ void Session::begin_tsna2_login(std::string_view name) {
     ctx_.random->fill(decoy);
     login->key = auth::to_hex(decoy);
   }
-  login->issued = ctx_.clock->now();
+  login->issued = now_;
   std::string text;
   auth::append_hex(text, login->challenge);
   reply(Code::kChallenge, text);
@@ -314,8 +324,7 @@ void Session::handle_tsna2_answer(std::string_view line) {
   }
   const auth::Digest expected =
       auth::tsna2_mac(login->key, login->challenge, nonce, login->name, binding);
-  const bool fresh =
-      ctx_.clock->now() - login->issued <= ctx_.limits.effective_challenge_lifetime();
+  const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
   const bool match = auth::constant_time_equal(expected, mac);
   if (shaped && match && login->known && fresh) {
     ctx_.throttle->record_success(address(), login->name);
@@ -358,7 +367,7 @@ void Session::begin_classic_login(std::string_view name, std::string_view hash,
   const std::span<std::uint8_t> challenge =
       std::span(login->challenge).first(auth::kClassicChallengeBytes);
   ctx_.random->fill(challenge);
-  login->issued = ctx_.clock->now();
+  login->issued = now_;
   // The seed sends the 8 challenge bytes raw, with no code (SPEC 1.1).
   output_.append(reinterpret_cast<const char*>(challenge.data()), challenge.size());
   audit(line, false, 0);
@@ -372,7 +381,7 @@ void Session::take_classic_answer(std::string_view& input) {
   login.answer_len += n;
   input.remove_prefix(n);
   if (login.answer_len == login.answer.size()) {
-    last_message_ = ctx_.clock->now();
+    last_message_ = now_;
     finish_classic_answer();
   }
 }
@@ -381,8 +390,7 @@ void Session::finish_classic_answer() {
   const std::unique_ptr<Login> login = std::move(login_);
   const auth::Digest expected = auth::classic_response(
       login->key, std::span(login->challenge).first(auth::kClassicChallengeBytes));
-  const bool fresh =
-      ctx_.clock->now() - login->issued <= ctx_.limits.effective_challenge_lifetime();
+  const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
   if (auth::constant_time_equal(expected, login->answer) && fresh) {
     ctx_.throttle->record_success(address(), login->name);
     user_ = login->name;
@@ -404,6 +412,8 @@ SteadyTime Session::deadline() const {
 }
 
 void Session::on_deadline(SteadyTime now) {
+  now_ = now;
+  wall_now_ = ctx_.clock->wall_now();
   if (login_ && login_->dialect == Dialect::kClassic &&
       now >= login_->issued + ctx_.limits.effective_challenge_lifetime()) {
     // The 32 answer bytes never came in time: the challenge is spent (SPEC 4.4).
@@ -422,7 +432,7 @@ void Session::reply(Code code, std::string_view text) {
 
 void Session::audit(std::string_view cmd, bool is_answer, int code) {
   AuditEvent e;
-  e.ts = ctx_.clock->wall_now();
+  e.ts = wall_now_;
   e.peer = peer_;
   if (user_) {
     e.user = *user_;

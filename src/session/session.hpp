@@ -96,6 +96,9 @@ class Session {
   struct Stored;  // a store write in flight
 
   std::string_view address() const { return std::string_view(peer_).substr(0, address_len_); }
+  // Reads the clocks once per event (a read, a store result...): every message of one read
+  // shares the time it arrived, and the hot path makes no clock call per message.
+  void stamp();
   void process(std::string_view input, bool read_was_full);
   void resume();
   void pause(Want want, std::string_view input, bool read_was_full);
@@ -126,6 +129,8 @@ class Session {
   LineDecoder lines_;
   ClassicFramer classic_;
   SteadyTime last_message_;
+  SteadyTime now_;  // when the event being processed happened (see stamp())
+  WallTime wall_now_;
   std::unique_ptr<Login> login_;
   std::unique_ptr<Stored> stored_;
   std::unique_ptr<std::array<std::uint8_t, 32>> channel_binding_;

@@ -11,7 +11,11 @@ pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(tsna_asio INTERFACE)
 target_include_directories(tsna_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(tsna_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: asio 1.22 otherwise picks aligned_alloc or operator new per
+# translation unit (by whether a libstdc++ header came first), and memory allocated in one file
+# is freed in another with the other allocator (asio issue #1082; ASan: alloc-dealloc-mismatch).
+target_compile_definitions(tsna_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+                                               ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(tsna_asio INTERFACE Threads::Threads)
 
 if(TSNA_BUILD_TESTS)

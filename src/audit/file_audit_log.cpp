@@ -18,11 +18,21 @@
 namespace tsna {
 namespace {
 
+// Opens the log for appending. A file whose last line was torn by a crash (no final '\n') gets
+// a '\n' first, so that the torn line stays alone and the next record starts a line of its own.
 int open_log(const std::filesystem::path& path) {
   int fd = -1;
   do {
-    fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    return fd;
+  }
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  char last = '\n';
+  if (size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n') {
+    [[maybe_unused]] const ssize_t n = ::write(fd, "\n", 1);
+  }
   return fd;
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,8 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
     throw std::runtime_error("fork failed");
   }
   if (pid_ == 0) {
+    // The server dies with the test process, even when a test binary is killed.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(out[1], STDOUT_FILENO);
     const int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (err >= 0) {

@@ -261,6 +261,23 @@ TEST(FileAuditLog, RecordsAppearInTheFileAfterFlush) {
             "\n");
 }
 
+// Regression: after a crash tore the last line, the next run's first record ran into it.
+TEST(FileAuditLog, LineTornByACrashIsEndedBeforeTheNextRecord) {
+  TempDir dir;
+  const fs::path file = dir.path() / "data_log.jsonl";
+  std::ofstream(file) << R"({"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:1","us)";
+  {
+    FileAuditLog log(file);
+    log.record(event("ls"));
+  }
+  EXPECT_EQ(read_file(file),
+            R"({"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:1","us)"
+            "\n"
+            R"({"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:54022","user":null,)"
+            R"("dialect":"classic","cmd":"ls","code":200})"
+            "\n");
+}
+
 TEST(FileAuditLog, FlushWithNothingRecordedReturns) {
   TempDir dir;
   FileAuditLog log(dir.path() / "data_log.jsonl");

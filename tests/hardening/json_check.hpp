@@ -1,0 +1,44 @@
+// json_check.hpp - a tiny strict JSON (RFC 8259) reader and the audit log's JSON Lines check
+// (SPEC 4.3), written independently of src/audit so that it can catch what the writer gets
+// wrong. Tests only; depends on nothing.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tsna::testing {
+
+enum class JsonKind { kNull, kBool, kNumber, kString, kArray, kObject };
+
+struct JsonMember {
+  JsonKind kind = JsonKind::kNull;
+  std::string value;  // strings decoded; numbers, true/false as written; empty otherwise
+};
+using JsonObject = std::map<std::string, JsonMember, std::less<>>;
+
+// Parses `text` as exactly one JSON object (whitespace around it allowed) and returns its
+// top-level members. Strict: no comments, trailing commas, leading zeros, single quotes, raw
+// control characters or invalid UTF-8 in strings, lone surrogate escapes, or duplicate keys.
+std::optional<JsonObject> parse_json_object(std::string_view text);
+
+// "" when `line` (without its '\n') is one audit record: exactly the members ts (RFC 3339 UTC
+// with milliseconds), peer (string), user (string or null), dialect ("classic" or "tsna2"), cmd
+// (string of at most 512 bytes with no run of 32 or more hex digits) and code (200, 300, 400
+// or null); otherwise what is wrong with it.
+std::string audit_record_problem(std::string_view line);
+
+struct AuditLogCheck {
+  std::size_t records = 0;            // complete lines that are audit records
+  std::size_t torn_tail_bytes = 0;    // bytes after the last '\n' (a write cut by a crash)
+  std::vector<std::string> problems;  // "line N: why" for each complete line that is not
+};
+
+// Checks `text` as JSON Lines of audit records; a tail after the last '\n' is counted as torn,
+// not checked. `first_line` numbers the lines in the problems.
+AuditLogCheck check_audit_log(std::string_view text, std::size_t first_line = 1);
+
+}  // namespace tsna::testing

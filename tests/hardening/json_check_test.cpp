@@ -1,0 +1,82 @@
+// json_check_test.cpp - the audit log checker the crash test relies on accepts real records and
+// refuses what is not JSON or not an audit record. Pure: no server, no files.
+#include "json_check.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tsna::testing {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr std::string_view kRecord =
+    R"({"ts":"2024-11-09T16:12:00.123Z","peer":"127.0.0.1:5000","user":null,)"
+    R"("dialect":"tsna2","cmd":"register bob ***","code":200})";
+
+TEST(JsonCheck, ParsesAnObjectAndDecodesItsStrings) {
+  const auto o = parse_json_object(R"( {"a":"x\u00e9\ud83d\ude00\n","b":-1.5e+3,"c":[1,{}],)"
+                                   R"("d":true,"e":null} )");
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->at("a").value, "x\xc3\xa9\xf0\x9f\x98\x80\n");
+  EXPECT_EQ(o->at("b").kind, JsonKind::kNumber);
+  EXPECT_EQ(o->at("b").value, "-1.5e+3");
+  EXPECT_EQ(o->at("c").kind, JsonKind::kArray);
+  EXPECT_EQ(o->at("d").value, "true");
+  EXPECT_EQ(o->at("e").kind, JsonKind::kNull);
+}
+
+TEST(JsonCheck, RefusesEverythingThatIsNotStrictJson) {
+  const std::string bad[] = {
+      "",
+      "[]",
+      "{",
+      R"({"a":1,})",
+      R"({"a":01})",
+      R"({"a":1.})",
+      R"({'a':1})",
+      R"({"a":1}{"b":2})",
+      R"({"a":1,"a":2})",
+      "{\"a\":\"\t\"}",
+      "{\"a\":\"\xff\"}",
+      "{\"a\":\"\xed\xa0\x80\"}",
+      R"({"a":"\ud800"})",
+      R"({"a":"\x"})",
+      R"({"a":tru})",
+      R"({"a":1} x)",
+      R"({"a":"unterminated})",
+  };
+  for (const std::string& text : bad) {
+    EXPECT_FALSE(parse_json_object(text).has_value()) << text;
+  }
+}
+
+TEST(JsonCheck, AcceptsAnAuditRecord) {
+  EXPECT_EQ(audit_record_problem(kRecord), "");
+}
+
+TEST(JsonCheck, RefusesRecordsThatBreakTheAuditLogRules) {
+  std::string unredacted(kRecord);
+  unredacted.replace(unredacted.find("***"), 3, "910f4aff69c6c642b3756489bb81a945");
+  EXPECT_EQ(audit_record_problem(unredacted),
+            "cmd holds a run of 32 or more hex digits (an unredacted secret)");
+  std::string bad_ts(kRecord);
+  bad_ts.replace(bad_ts.find(".123Z"), 5, "Z");
+  EXPECT_EQ(audit_record_problem(bad_ts), "ts is not RFC 3339 UTC with milliseconds");
+  std::string bad_code(kRecord);
+  bad_code.replace(bad_code.find("200"), 3, "500");
+  EXPECT_EQ(audit_record_problem(bad_code), "code is not 200, 300, 400 or null");
+  EXPECT_EQ(audit_record_problem(R"({"ts":"2024-11-09T16:12:00.123Z"})"), "has 1 members, not 6");
+}
+
+TEST(JsonCheck, CountsRecordsAndATornTailAndNumbersBadLines) {
+  const std::string log = std::string(kRecord) + "\n{oops}\n" + std::string(kRecord) + "\n" +
+                          std::string(kRecord).substr(0, 20);
+  const AuditLogCheck check = check_audit_log(log, 10);
+  EXPECT_EQ(check.records, 2u);
+  EXPECT_EQ(check.torn_tail_bytes, 20u);
+  ASSERT_EQ(check.problems.size(), 1u);
+  EXPECT_EQ(check.problems[0], "line 11: not one JSON object: {oops}");
+}
+
+}  // namespace
+}  // namespace tsna::testing

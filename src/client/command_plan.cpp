@@ -1,0 +1,154 @@
+// command_plan.cpp - typed line to plan, and the hash-carrying requests. Pure.
+#include "client/command_plan.hpp"
+
+#include "client/messages.hpp"
+
+namespace tsna::client {
+namespace {
+
+constexpr std::string_view kRedacted = "***";
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// "<command> <kept...> *** ***": the first `keep` arguments as typed, the rest redacted.
+std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args,
+                             std::size_t keep) {
+  std::string out(command);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    out += ' ';
+    out += i < keep ? args[i] : kRedacted;
+  }
+  return out;
+}
+
+CommandPlan plain(std::string wire, std::string_view progress) {
+  CommandPlan plan;
+  plan.kind = CommandKind::kPlain;
+  plan.wire = std::move(wire);
+  plan.progress = progress;
+  return plan;
+}
+
+CommandPlan plan_login(const std::vector<std::string_view>& args, bool logged_in) {
+  if (logged_in || args.empty() || args.size() > 2) {
+    return plain(redacted_request("login", args, 1), msg::kLogining);
+  }
+  CommandPlan plan;
+  plan.kind = CommandKind::kLogin;
+  plan.user = std::string(args[0]);
+  if (args.size() == 2) {
+    plan.inline_password.emplace(std::string(args[1]));
+  }
+  plan.progress = msg::kLogining;
+  return plan;
+}
+
+CommandPlan plan_register(const std::vector<std::string_view>& args, bool logged_in) {
+  if (logged_in || args.empty() || args.size() > 2) {
+    return plain(redacted_request("register", args, 1), msg::kRegistering);
+  }
+  CommandPlan plan;
+  plan.kind = CommandKind::kRegister;
+  plan.user = std::string(args[0]);
+  if (args.size() == 2) {
+    plan.inline_password.emplace(std::string(args[1]));
+  }
+  plan.confirm = true;
+  plan.progress = msg::kRegistering;
+  return plan;
+}
+
+CommandPlan plan_changepwd(const std::vector<std::string_view>& args, bool logged_in) {
+  if (!logged_in || args.size() > 1) {
+    return plain(redacted_request("changepwd", args, 0), msg::kChangepwding);
+  }
+  CommandPlan plan;
+  plan.kind = CommandKind::kChangepwd;
+  if (args.size() == 1) {
+    plan.inline_password.emplace(std::string(args[0]));
+  }
+  plan.confirm = true;
+  plan.progress = msg::kChangepwding;
+  return plan;
+}
+
+}  // namespace
+
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_blank(line[i])) {
+      ++i;
+    }
+    const std::size_t start = i;
+    while (i < line.size() && !is_blank(line[i])) {
+      ++i;
+    }
+    if (i > start) {
+      words.push_back(line.substr(start, i - start));
+    }
+  }
+  return words;
+}
+
+CommandPlan plan_command(std::string_view line, bool logged_in) {
+  const std::vector<std::string_view> words = split_words(line);
+  if (words.empty()) {
+    return CommandPlan{};
+  }
+  const std::vector<std::string_view> args(words.begin() + 1, words.end());
+  if (words[0] == "login") {
+    return plan_login(args, logged_in);
+  }
+  if (words[0] == "register") {
+    return plan_register(args, logged_in);
+  }
+  if (words[0] == "changepwd") {
+    return plan_changepwd(args, logged_in);
+  }
+  // Everything else goes as typed, without the blanks around it.
+  const std::size_t first = line.find_first_not_of(" \t");
+  const std::size_t last = line.find_last_not_of(" \t");
+  return plain(std::string(line.substr(first, last - first + 1)), {});
+}
+
+std::string register_request(std::string_view user, const Secret& hash) {
+  std::string out = "register ";
+  out += user;
+  out += ' ';
+  out += hash.view();
+  return out;
+}
+
+std::string changepwd_request(const Secret& hash) {
+  std::string out = "changepwd ";
+  out += hash.view();
+  return out;
+}
+
+std::string classic_login_request(std::string_view user, const Secret& hash) {
+  std::string out = "login ";
+  out += user;
+  out += ' ';
+  out += hash.view();
+  return out;
+}
+
+bool may_enter_history(std::string_view line) {
+  const std::vector<std::string_view> words = split_words(line);
+  if (words.empty()) {
+    return false;
+  }
+  // A prefix, not the whole word: a glued typo ("loginbob secret") stays out too.
+  for (std::string_view command : {"login", "register", "changepwd"}) {
+    if (words[0].starts_with(command)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace tsna::client

@@ -3,9 +3,11 @@
 #include "client/address.hpp"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "client/messages.hpp"
 
@@ -101,6 +103,46 @@ std::variant<Address, AddressError> parse_address(std::string_view host, std::st
   joined += ':';
   joined += port;
   return parse_address(joined);
+}
+
+std::variant<Address, AddressError> resolve_named_address(const Address& refused_as_ip) {
+  const std::string& host = refused_as_ip.host;
+  const bool name_syntax =
+      !host.empty() && host.size() <= 253 &&
+      host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+          std::string::npos &&
+      host.front() != '-' && host.front() != '.';
+  if (!name_syntax) {
+    return AddressError{std::string(msg::kBadIp)};
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+    return AddressError{"Cannot resolve " + host};
+  }
+  Address address = refused_as_ip;
+  address.ipv4 = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr.s_addr;
+  freeaddrinfo(found);
+  return address;
+}
+
+std::optional<Address> split_host_port(std::string_view input) {
+  const std::size_t colon = input.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return std::nullopt;
+  }
+  const std::string_view port = input.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  Address a;
+  a.host = std::string(input.substr(0, colon));
+  a.port = static_cast<std::uint16_t>(value);
+  return a;
 }
 
 }  // namespace tsna::client

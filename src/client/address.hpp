@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -35,5 +36,11 @@ std::variant<Address, AddressError> parse_address(std::string_view input);
 
 // `tsna HOST PORT`: the same checks on "HOST:PORT".
 std::variant<Address, AddressError> parse_address(std::string_view host, std::string_view port);
+
+// Under --tls only: a certificate names a host, so "HOST:PORT" may name it by its DNS name.
+// Splits "host:port" without the seed's IP rules (port 1-65535), or nullopt.
+std::optional<Address> split_host_port(std::string_view input);
+// Resolves `address.host` (a DNS name) to an IPv4 address with getaddrinfo.
+std::variant<Address, AddressError> resolve_named_address(const Address& address);
 
 }  // namespace tsna::client

@@ -4,9 +4,11 @@
 // --tls and changes nothing here. No terminal I/O, no passwords: see login.hpp.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +25,10 @@ class Connection {
   Connection(std::unique_ptr<Stream> stream, Dialect dialect, std::chrono::milliseconds timeout);
 
   Dialect dialect() const { return dialect_; }
+  // Under TLS, the channel binding a TSNA/2 login MAC must include (SPEC 1.2).
+  std::optional<std::array<std::uint8_t, 32>> channel_binding() const {
+    return stream_->channel_binding();
+  }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
   // Reads the server's greeting `success` (SPEC 1). A server that refuses the connection sends

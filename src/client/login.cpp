@@ -55,7 +55,12 @@ IoResult log_in_tsna2(Connection& connection, std::string_view user, const Secre
   on_challenge();
   std::array<std::uint8_t, auth::kTsna2NonceBytes> nonce{};
   random.fill(nonce);
-  const auth::Digest mac = auth::tsna2_mac(hash.view(), challenge, nonce, user);
+  const std::optional<std::array<std::uint8_t, 32>> binding = connection.channel_binding();
+  std::span<const std::uint8_t> binding_bytes;
+  if (binding) {
+    binding_bytes = *binding;
+  }
+  const auth::Digest mac = auth::tsna2_mac(hash.view(), challenge, nonce, user, binding_bytes);
   r = connection.send_request(auth::to_hex(nonce) + " " + auth::to_hex(mac));
   if (!r.ok()) {
     return r;

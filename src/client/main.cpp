@@ -24,8 +24,11 @@ int main(int argc, char** argv) {
                  "Read the password from the first line of FILE (else $TSNA_PASSWORD)");
   app.add_flag("--classic", options.classic,
                "Speak the seed's classic dialect (the login then sends the password hash)");
-  app.add_flag("--tls", options.tls, "Use TLS (not supported by this build yet)");
-  app.add_option("--ca", options.ca_file, "CA certificates for --tls (not supported yet)");
+  app.add_flag("--tls", options.tls,
+               "Use TLS: verify the server's certificate chain and host name (SPEC 5.6)");
+  app.add_option("--ca", options.ca_file,
+                 "Trust the CA certificates in FILE (PEM) for --tls instead of the system store")
+      ->check(CLI::ExistingFile);
   app.add_option("--timeout", options.timeout_seconds,
                  "Seconds to wait for the server at each step")
       ->capture_default_str()

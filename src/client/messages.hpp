@@ -68,7 +68,7 @@ inline constexpr std::string_view kLeftSession = "Left the session";
 inline constexpr std::string_view kInterrupted = "Interrupted";
 inline constexpr std::string_view kNoTsna2 =
     "The server does not speak TSNA/2 (is it the seed's server? then use --classic)";
-inline constexpr std::string_view kTlsUnsupported = "TLS is not supported by this build yet";
+inline constexpr std::string_view kTlsFailed = "TLS failed";
 
 }  // namespace msg
 }  // namespace tsna::client

@@ -14,10 +14,10 @@ struct ClientOptions {
   std::vector<std::string> commands;  // -c, in order; stdin is then not read
   std::optional<std::string> user;    // --user: log in first
   std::optional<std::string> password_file;
-  bool classic = false;  // --classic: the seed's dialect
-  bool tls = false;      // --tls (not in this build yet)
-  std::optional<std::string> ca_file;
-  double timeout_seconds = 10.0;  // --timeout: each wait for the server
+  bool classic = false;                // --classic: the seed's dialect
+  bool tls = false;                    // --tls: verify the server's certificate and name
+  std::optional<std::string> ca_file;  // --ca: trust these CAs instead of the system store
+  double timeout_seconds = 10.0;       // --timeout: each wait for the server
 };
 
 }  // namespace tsna::client

@@ -20,6 +20,7 @@
 #include "client/messages.hpp"
 #include "client/session.hpp"
 #include "client/signals.hpp"
+#include "client/tls_stream.hpp"
 
 namespace tsna::client {
 namespace {
@@ -84,8 +85,26 @@ std::unique_ptr<Connection> open_connection(const Address& address, const Client
     }
     return nullptr;
   }
+  std::unique_ptr<Stream> transport;
+  if (options.tls) {
+    std::optional<std::filesystem::path> ca;
+    if (options.ca_file) {
+      ca = *options.ca_file;
+    }
+    auto tls =
+        TlsStream::handshake(std::move(stream), address.host, ca, Clock::now() + timeout, io);
+    if (!tls) {
+      failure = OpenFailure::kHandshake;
+      why = std::string(msg::kTlsFailed) + ": " +
+            (io.status == IoStatus::kError ? io.detail : describe_io(io, timeout));
+      return nullptr;
+    }
+    transport = std::move(tls);
+  } else {
+    transport = std::move(stream);
+  }
   auto connection = std::make_unique<Connection>(
-      std::move(stream), options.classic ? Dialect::kClassic : Dialect::kTsna2, timeout);
+      std::move(transport), options.classic ? Dialect::kClassic : Dialect::kTsna2, timeout);
   io = connection->read_greeting();
   if (io.ok() && !options.classic) {
     io = connection->upgrade();
@@ -276,8 +295,8 @@ int run_client(const ClientOptions& options) {
   install_signal_handlers();
   set_character_locale();
   const bool script = !options.commands.empty() || ::isatty(STDIN_FILENO) == 0;
-  if (options.tls || options.ca_file) {
-    Console(false).error(msg::kTlsUnsupported);
+  if (options.ca_file && !options.tls) {
+    Console(false).error("--ca is for --tls");
     return kExitUsage;
   }
   if (!(options.timeout_seconds > 0.0)) {
@@ -296,11 +315,21 @@ int run_client(const ClientOptions& options) {
   const auto parsed = options.address.size() == 1
                           ? parse_address(options.address[0])
                           : parse_address(options.address[0], options.address[1]);
-  if (const auto* error = std::get_if<AddressError>(&parsed)) {
+  std::variant<Address, AddressError> chosen = parsed;
+  if (options.tls && std::holds_alternative<AddressError>(parsed)) {
+    // A certificate names a host: under --tls a DNS name may stand where the seed wants an IP.
+    const std::string joined = options.address.size() == 1
+                                   ? options.address[0]
+                                   : options.address[0] + ":" + options.address[1];
+    if (const std::optional<Address> named = split_host_port(joined)) {
+      chosen = resolve_named_address(*named);
+    }
+  }
+  if (const auto* error = std::get_if<AddressError>(&chosen)) {
     Console(false).error(error->message);
     return kExitUsage;
   }
-  const Address& address = std::get<Address>(parsed);
+  const Address& address = std::get<Address>(chosen);
   return script ? run_script(address, options) : run_direct(address, options);
 }
 

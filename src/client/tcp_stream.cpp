@@ -17,7 +17,6 @@
 #include "client/signals.hpp"
 
 namespace tsna::client {
-namespace {
 
 IoResult error_from_errno(int err) {
   if (err == ECONNRESET || err == EPIPE) {
@@ -26,7 +25,6 @@ IoResult error_from_errno(int err) {
   return IoResult{IoStatus::kError, std::strerror(err)};
 }
 
-// Waits for `events` on fd until `deadline`; kOk when ready.
 IoResult wait_for(int fd, short events, Clock::time_point deadline) {
   for (;;) {
     pollfd p{fd, events, 0};
@@ -45,8 +43,6 @@ IoResult wait_for(int fd, short events, Clock::time_point deadline) {
     }
   }
 }
-
-}  // namespace
 
 int poll_timeout(Clock::time_point deadline) {
   const auto left =

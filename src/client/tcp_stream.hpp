@@ -1,11 +1,13 @@
-// tcp_stream.hpp - the byte stream under a connection: the Stream interface (the seam where a
-// TLS stream will plug in, SPEC 5.6) and its plain TCP implementation, a blocking-style socket
+// tcp_stream.hpp - the byte stream under a connection: the Stream interface (TLS plugs in here,
+// SPEC 5.6) and its plain TCP implementation, a blocking-style socket
 // with poll() deadlines. Errors are values. Depends on nothing above POSIX sockets.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,8 +33,7 @@ struct IoResult {
   bool ok() const { return status == IoStatus::kOk; }
 };
 
-// A connected byte stream. Implementations: TcpStream now; a TLS stream over it later, which
-// only has to provide these two calls (the login's channel binding will be a third).
+// A connected byte stream: TcpStream, or TlsStream over one (client/tls_stream.hpp).
 class Stream {
  public:
   virtual ~Stream() = default;
@@ -40,6 +41,10 @@ class Stream {
   // setting `got` (> 0 on kOk).
   virtual IoResult read_some(std::span<char> out, Clock::time_point deadline, std::size_t& got) = 0;
   virtual IoResult write_all(std::string_view bytes, Clock::time_point deadline) = 0;
+  // Under TLS: the RFC 9266 tls-exporter value that TSNA/2 login MACs include (SPEC 1.2).
+  virtual std::optional<std::array<std::uint8_t, 32>> channel_binding() const {
+    return std::nullopt;
+  }
 };
 
 class TcpStream final : public Stream {
@@ -56,6 +61,7 @@ class TcpStream final : public Stream {
 
   IoResult read_some(std::span<char> out, Clock::time_point deadline, std::size_t& got) override;
   IoResult write_all(std::string_view bytes, Clock::time_point deadline) override;
+  int native_handle() const { return fd_; }
 
  private:
   int fd_ = -1;
@@ -63,5 +69,11 @@ class TcpStream final : public Stream {
 
 // Milliseconds left until `deadline` for poll(): 0 when it has passed, capped to fit an int.
 int poll_timeout(Clock::time_point deadline);
+
+// Waits for poll `events` on fd until `deadline` (a stop signal interrupts); kOk when ready.
+IoResult wait_for(int fd, short events, Clock::time_point deadline);
+
+// kReset for ECONNRESET/EPIPE, else kError with strerror's text.
+IoResult error_from_errno(int err);
 
 }  // namespace tsna::client

@@ -264,14 +264,10 @@ TEST(BatchErrors, ScriptWithoutAnAddressExitsTwo) {
   EXPECT_EQ(r.status, 2);
 }
 
-TEST(BatchErrors, TlsIsRefusedUntilItIsBuilt) {
-  PipeResult r =
-      run_client_with_pipes({"--tls", "127.0.0.1:6016", "-c", "ls"}, "", client_environment({}));
-  EXPECT_EQ(r.err, "tsna: TLS is not supported by this build yet\n");
-  EXPECT_EQ(r.status, 2);
-  r = run_client_with_pipes({"--ca", "/dev/null", "127.0.0.1:6016"}, "ls\n",
-                            client_environment({}));
-  EXPECT_EQ(r.err, "tsna: TLS is not supported by this build yet\n");
+TEST(BatchErrors, CaWithoutTlsExitsTwo) {
+  const PipeResult r = run_client_with_pipes({"--ca", "/dev/null", "127.0.0.1:6016"}, "ls\n",
+                                             client_environment({}));
+  EXPECT_EQ(r.err, "tsna: --ca is for --tls\n");
   EXPECT_EQ(r.status, 2);
 }
 

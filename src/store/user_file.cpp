@@ -171,7 +171,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
   if (dir.empty()) {
     dir = ".";
   }
-  std::string temp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmp-XXXXXX";
+  std::string temp = (dir / name).string();
   Fd fd(::mkstemp(temp.data()));
   if (fd.get() < 0) {
     const int err = errno;

@@ -2,6 +2,7 @@
 // Sessions hand records here and never touch the file; file_audit_log.hpp writes them.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -18,13 +19,37 @@ struct AuditEvent {
   std::string_view cmd;    // the raw message as received (redacted by the sink)
   bool is_answer = false;  // the answer to a challenge: recorded as "***" whatever it holds
   int code = 0;            // the reply's code (200, 300, 400), or 0 for none (null)
+  // Nonzero: every event with this value has the same peer, user and dialect, so a sink may
+  // reuse their formatting. Take values from next_audit_identity().
+  std::uint64_t identity = 0;
 };
+
+// A process-wide unique nonzero identity value. Thread safe.
+std::uint64_t next_audit_identity();
 
 class AuditSink {
  public:
   virtual ~AuditSink() = default;
   // Thread safe and non-blocking: the event is copied, redacted and queued. Must not do I/O.
   virtual void record(const AuditEvent& event) = 0;
+
+  // Bracket a burst of records made by one thread (a read's worth of messages): the sink may
+  // hold them and hand them on together at the outer end_batch(). Nest on a thread; use
+  // AuditBatch rather than calling these directly.
+  virtual void begin_batch() {}
+  virtual void end_batch() {}
+};
+
+// RAII bracket for AuditSink::begin_batch()/end_batch(): the batch ends even on an exception.
+class AuditBatch {
+ public:
+  explicit AuditBatch(AuditSink& sink) : sink_(sink) { sink_.begin_batch(); }
+  ~AuditBatch() { sink_.end_batch(); }
+  AuditBatch(const AuditBatch&) = delete;
+  AuditBatch& operator=(const AuditBatch&) = delete;
+
+ private:
+  AuditSink& sink_;
 };
 
 // Discards everything; for tests and benchmarks of other layers.

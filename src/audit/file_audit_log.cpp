@@ -57,26 +57,87 @@ FileAuditLog::~FileAuditLog() {
   close();
 }
 
+namespace {
+
+// One thread's records between begin_batch() and end_batch(), and its cache of the formatted
+// peer/user/dialect of the last identity it saw (identities are process-wide unique).
+struct ThreadBatch {
+  const FileAuditLog* owner = nullptr;
+  int depth = 0;
+  std::string lines;
+  std::uint64_t count = 0;
+  WallTime last_ts{};
+  std::uint64_t identity = 0;
+  std::string identity_json;
+};
+
+thread_local ThreadBatch tl_batch;
+
+}  // namespace
+
+void FileAuditLog::format(std::string& out, const AuditEvent& event) const {
+  append_json_head(out, event);
+  if (event.identity == 0) {
+    append_json_identity(out, event);
+  } else {
+    if (tl_batch.identity != event.identity) {
+      tl_batch.identity_json.clear();
+      append_json_identity(tl_batch.identity_json, event);
+      tl_batch.identity = event.identity;
+    }
+    out += tl_batch.identity_json;
+  }
+  append_json_tail(out, event, cmd_max_bytes_);
+}
+
 void FileAuditLog::record(const AuditEvent& event) {
+  if (tl_batch.depth > 0 && tl_batch.owner == this) {
+    format(tl_batch.lines, event);
+    ++tl_batch.count;
+    tl_batch.last_ts = event.ts;
+    return;
+  }
   // Formatting happens outside the lock; the scratch string keeps its capacity per thread.
   thread_local std::string line;
   line.clear();
-  append_json_line(line, event, cmd_max_bytes_);
+  format(line, event);
+  commit(line, 1, event.ts);
+}
+
+void FileAuditLog::begin_batch() {
+  if (tl_batch.depth++ == 0) {
+    tl_batch.owner = this;
+  }
+}
+
+void FileAuditLog::end_batch() {
+  if (--tl_batch.depth > 0 || tl_batch.owner != this) {
+    return;
+  }
+  if (tl_batch.count > 0) {
+    commit(tl_batch.lines, tl_batch.count, tl_batch.last_ts);
+  }
+  tl_batch.lines.clear();
+  tl_batch.count = 0;
+  tl_batch.owner = nullptr;
+}
+
+void FileAuditLog::commit(std::string_view lines, std::uint64_t count, WallTime last_ts) {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (stopping_ ||
-        pending_.size() + in_flight_bytes_ + line.size() > options_.max_buffered_bytes) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      last_drop_ts_ = event.ts;
+        pending_.size() + in_flight_bytes_ + lines.size() > options_.max_buffered_bytes) {
+      dropped_.fetch_add(count, std::memory_order_relaxed);
+      last_drop_ts_ = last_ts;
       return;
     }
     if (dropped_.load(std::memory_order_relaxed) != drops_noted_) {
       append_drop_note();
     }
     const bool was_below = pending_.size() < options_.wake_bytes;
-    pending_ += line;
-    ++recorded_;
+    pending_ += lines;
+    recorded_ += count;
     wake = was_below && pending_.size() >= options_.wake_bytes;
   }
   if (wake) {

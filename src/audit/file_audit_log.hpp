@@ -52,6 +52,10 @@ class FileAuditLog final : public AuditSink {
 
   // Thread safe, never blocks on I/O. After close() records are dropped (and counted).
   void record(const AuditEvent& event) override;
+  // Between them, a thread's records are formatted into a buffer of that thread's and appended
+  // under the lock once, at the outer end_batch() (one lock per read, not per message).
+  void begin_batch() override;
+  void end_batch() override;
 
   // Blocks until everything recorded before the call has been written and any reopen()
   // requested before it is done — or until a write attempt made after the call fails (the data
@@ -77,6 +81,8 @@ class FileAuditLog final : public AuditSink {
   std::uint64_t write_errors() const { return write_errors_.load(std::memory_order_relaxed); }
 
  private:
+  void format(std::string& out, const AuditEvent& event) const;
+  void commit(std::string_view lines, std::uint64_t count, WallTime last_ts);
   void run_writer();
   bool write_front(std::string& batch, std::size_t count);
   bool reopen_file();

@@ -177,10 +177,14 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes) {
+void append_json_head(std::string& out, const AuditEvent& e) {
   out += R"({"ts":")";
   append_rfc3339_millis(out, e.ts);
-  out += R"(","peer":)";
+  out += '"';
+}
+
+void append_json_identity(std::string& out, const AuditEvent& e) {
+  out += R"(,"peer":)";
   append_json_string(out, e.peer);
   out += R"(,"user":)";
   if (e.user) {
@@ -190,7 +194,11 @@ void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max
   }
   out += R"(,"dialect":")";
   out += dialect_name(e.dialect);
-  out += R"(","cmd":")";
+  out += '"';
+}
+
+void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes) {
+  out += R"(,"cmd":")";
   if (!e.is_answer && is_plain_command(e.cmd, cmd_max_bytes)) {
     out.append(e.cmd);
   } else {
@@ -207,6 +215,12 @@ void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max
     out.append(buf, result.ptr);
   }
   out += "}\n";
+}
+
+void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes) {
+  append_json_head(out, e);
+  append_json_identity(out, e);
+  append_json_tail(out, e, cmd_max_bytes);
 }
 
 }  // namespace tsna

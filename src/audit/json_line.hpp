@@ -18,6 +18,14 @@ namespace tsna {
 // beyond growing `out`.
 void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes);
 
+// The three pieces append_json_line() joins, for a writer that caches the middle one:
+//   {"ts":"<ts>"                      append_json_head
+//   ,"peer":..,"user":..,"dialect":.. append_json_identity (depends on e.identity's fields only)
+//   ,"cmd":"..","code":..}\n          append_json_tail
+void append_json_head(std::string& out, const AuditEvent& e);
+void append_json_identity(std::string& out, const AuditEvent& e);
+void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes);
+
 // Appends ts as UTC RFC 3339 with milliseconds, "YYYY-MM-DDTHH:MM:SS.mmmZ", truncating (not
 // rounding) to the millisecond, e.g. 1731168720477 ms -> "2024-11-09T16:12:00.477Z". Pure
 // civil-date arithmetic (std::chrono::year_month_day): no gmtime, no locks, no cache.

@@ -2,6 +2,8 @@
 // Works byte by byte on string_views and appends to the caller's string; no other allocation.
 #include "audit/redact.hpp"
 
+#include "common/utf8.hpp"
+
 namespace tsna {
 namespace {
 
@@ -23,58 +25,6 @@ bool is_continuation(char c) {
 
 bool masks_arguments(std::string_view command) {
   return command == "login" || command == "register" || command == "changepwd";
-}
-
-struct Utf8Step {
-  std::size_t length;  // bytes consumed: a whole sequence, or the maximal ill-formed subpart
-  bool valid;
-};
-
-// Reads the sequence starting at s[i] (i < s.size()) by the table of well-formed UTF-8 byte
-// sequences (Unicode ch. 3, table 3-7).
-Utf8Step next_sequence(std::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  if (lead < 0x80) {
-    return {1, true};
-  }
-  std::size_t trailing = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    trailing = 1;
-  } else if (lead == 0xE0) {
-    trailing = 2;
-    low = 0xA0;  // no overlong forms
-  } else if (lead == 0xED) {
-    trailing = 2;
-    high = 0x9F;  // no surrogates
-  } else if (lead >= 0xE1 && lead <= 0xEF) {
-    trailing = 2;
-  } else if (lead == 0xF0) {
-    trailing = 3;
-    low = 0x90;  // no overlong forms
-  } else if (lead >= 0xF1 && lead <= 0xF3) {
-    trailing = 3;
-  } else if (lead == 0xF4) {
-    trailing = 3;
-    high = 0x8F;  // nothing above U+10FFFF
-  } else {
-    return {1, false};  // 80..C1, F5..FF never start a sequence
-  }
-  std::size_t length = 1;
-  for (std::size_t k = 0; k < trailing; ++k) {
-    if (i + length >= s.size()) {
-      return {length, false};
-    }
-    const auto b = static_cast<unsigned char>(s[i + length]);
-    if (b < low || b > high) {
-      return {length, false};
-    }
-    ++length;
-    low = 0x80;
-    high = 0xBF;
-  }
-  return {length, true};
 }
 
 // Appends one word (no separators inside) with hex runs of 32+ digits masked. Splitting the
@@ -126,7 +76,7 @@ void append_valid_utf8(std::string& out, std::string_view raw) {
       ++i;
       continue;
     }
-    const Utf8Step step = next_sequence(raw, i);
+    const Utf8Step step = decode_utf8(raw, i);
     if (!step.valid) {
       out.append(raw.substr(done, i - done));
       out += kReplacementChar;

@@ -81,11 +81,13 @@ void Session::stamp() {
 }
 
 void Session::on_read(std::string_view bytes, bool read_was_full) {
+  const AuditBatch batch(*ctx_.audit);
   stamp();
   process(bytes, read_was_full);
 }
 
 void Session::on_flushed() {
+  const AuditBatch batch(*ctx_.audit);
   if (want_ == Want::kFlush) {
     stamp();
     want_ = Want::kRead;
@@ -160,6 +162,7 @@ void Session::handle_message(std::string_view message) {
     first_message_ = false;
     if (message == kHelloTsna2) {
       dialect_ = Dialect::kTsna2;
+      audit_identity_ = 0;
       reply(Code::kOk, msg::kTsna2Accepted);
       audit(message, false, 200);
       return;
@@ -206,6 +209,7 @@ void Session::handle_command(std::string_view line) {
       reply(Code::kOk, o.text);
       audit(line, false, 200);
       user_.reset();
+      audit_identity_ = 0;
       return;
     case Action::kRegister:
       // Fast refusal from memory; the store settles races between connections.
@@ -251,6 +255,7 @@ void Session::on_store_done(StoreOutcome outcome) {
     return;
   }
   stamp();
+  const AuditBatch batch(*ctx_.audit);
   const std::unique_ptr<Stored> s = std::move(stored_);
   const bool add = s->request.kind == StoreRequest::Kind::kAdd;
   switch (outcome) {
@@ -329,6 +334,7 @@ void Session::handle_tsna2_answer(std::string_view line) {
   if (shaped && match && login->known && fresh) {
     ctx_.throttle->record_success(address(), login->name);
     user_ = login->name;
+    audit_identity_ = 0;
     reply(Code::kOk, msg::kLoginOk);
     audit(line, true, 200);
     return;
@@ -394,6 +400,7 @@ void Session::finish_classic_answer() {
   if (auth::constant_time_equal(expected, login->answer) && fresh) {
     ctx_.throttle->record_success(address(), login->name);
     user_ = login->name;
+    audit_identity_ = 0;
     reply(Code::kOk, msg::kLoginOk);
     audit("", true, 200);
     return;
@@ -412,6 +419,7 @@ SteadyTime Session::deadline() const {
 }
 
 void Session::on_deadline(SteadyTime now) {
+  const AuditBatch batch(*ctx_.audit);
   now_ = now;
   wall_now_ = ctx_.clock->wall_now();
   if (login_ && login_->dialect == Dialect::kClassic &&
@@ -441,6 +449,10 @@ void Session::audit(std::string_view cmd, bool is_answer, int code) {
   e.cmd = cmd;
   e.is_answer = is_answer;
   e.code = code;
+  if (audit_identity_ == 0) {
+    audit_identity_ = next_audit_identity();  // new after each change of user or dialect
+  }
+  e.identity = audit_identity_;
   ctx_.audit->record(e);
 }
 

@@ -131,6 +131,7 @@ class Session {
   SteadyTime last_message_;
   SteadyTime now_;  // when the event being processed happened (see stamp())
   WallTime wall_now_;
+  std::uint64_t audit_identity_ = 0;  // AuditEvent::identity for the current user and dialect
   std::unique_ptr<Login> login_;
   std::unique_ptr<Stored> stored_;
   std::unique_ptr<std::array<std::uint8_t, 32>> channel_binding_;

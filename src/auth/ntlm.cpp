@@ -11,61 +11,13 @@
 #include <vector>
 
 #include "auth/hex.hpp"
+#include "common/utf8.hpp"
 
 namespace tsna::auth {
 namespace {
 
-constexpr char32_t kReplacementCharacter = 0xFFFD;
 // A non-null address for empty inputs: OpenSSL is not asked to accept null pointers.
 constexpr unsigned char kEmpty[1] = {0};
-
-// Length of the well-formed UTF-8 sequence at the start of `s` (Unicode Table 3-7: no
-// overlongs, no surrogates, nothing past U+10FFFF) with its code point in `cp`, or 0 if the
-// first byte does not start one.
-std::size_t decode_utf8(std::string_view s, char32_t& cp) {
-  const auto byte = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t length = 0;
-  unsigned char second_low = 0x80;
-  unsigned char second_high = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 == 0xE0) {
-    length = 3;
-    second_low = 0xA0;
-  } else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) {
-    length = 3;
-  } else if (b0 == 0xED) {
-    length = 3;
-    second_high = 0x9F;
-  } else if (b0 == 0xF0) {
-    length = 4;
-    second_low = 0x90;
-  } else if (b0 >= 0xF1 && b0 <= 0xF3) {
-    length = 4;
-  } else if (b0 == 0xF4) {
-    length = 4;
-    second_high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < length || byte(1) < second_low || byte(1) > second_high) {
-    return 0;
-  }
-  char32_t value = b0 & (0xFF >> (length + 1));
-  for (std::size_t i = 1; i < length; ++i) {
-    if (i > 1 && (byte(i) < 0x80 || byte(i) > 0xBF)) {
-      return 0;
-    }
-    value = (value << 6) | (byte(i) & 0x3F);
-  }
-  cp = value;
-  return length;
-}
 
 // Appends `cp` as lowercase hex with at least two digits ('%02x'), each ASCII digit followed by
 // 0x00: the UTF-16LE encoding of the seed's hex string.
@@ -107,15 +59,19 @@ Digest hmac_sha256(std::string_view key, std::span<const std::uint8_t> message) 
 std::string ntlm_hash(std::string_view password_utf8) {
   std::vector<unsigned char> utf16;
   utf16.reserve(4 * password_utf8.size());
-  while (!password_utf8.empty()) {
-    char32_t cp = 0;
-    std::size_t used = decode_utf8(password_utf8, cp);
-    if (used == 0) {
-      cp = kReplacementCharacter;
-      used = 1;
+  std::size_t i = 0;
+  while (i < password_utf8.size()) {
+    const Utf8Step step = decode_utf8(password_utf8, i);
+    if (step.valid) {
+      append_hex_utf16le(utf16, step.cp);
+    } else {
+      // ntlm_hash counts one U+FFFD per byte of an ill-formed subpart (the audit log: one per
+      // subpart); no well-formed sequence starts inside a subpart, so this is per invalid byte.
+      for (std::size_t k = 0; k < step.length; ++k) {
+        append_hex_utf16le(utf16, kUtf8ReplacementCharacter);
+      }
     }
-    append_hex_utf16le(utf16, cp);
-    password_utf8.remove_prefix(used);
+    i += step.length;
   }
 
   std::uint8_t md[EVP_MAX_MD_SIZE];

@@ -9,6 +9,7 @@
 #include "commands/calculator.hpp"
 #include "commands/messages.hpp"
 #include "common/credentials.hpp"
+#include "common/utf8.hpp"
 
 namespace tsna {
 namespace {

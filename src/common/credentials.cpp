@@ -1,52 +1,12 @@
-// credentials.cpp - user-name, hash and UTF-8 syntax checks (SPEC 2.2).
+// credentials.cpp - user-name and hash syntax checks (SPEC 2.2); UTF-8 decoding is utf8.cpp's.
 #include "common/credentials.hpp"
 
-#include <cstdint>
+#include "common/utf8.hpp"
 
 namespace tsna {
 namespace {
 
-// Decodes one UTF-8 sequence at text[i]; returns its length, or 0 if malformed.
-// Stores the code point in `cp`.
-std::size_t decode_one(std::string_view text, std::size_t i, std::uint32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  std::size_t len = 0;
-  std::uint32_t min = 0;
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  } else if ((b0 & 0xE0) == 0xC0) {
-    len = 2;
-    cp = b0 & 0x1F;
-    min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3;
-    cp = b0 & 0x0F;
-    min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4;
-    cp = b0 & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
-
-bool is_unicode_space_or_control(std::uint32_t cp) {
+bool is_unicode_space_or_control(char32_t cp) {
   if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
     return true;  // C0, DEL, C1
   }
@@ -68,35 +28,17 @@ bool is_unicode_space_or_control(std::uint32_t cp) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    std::uint32_t cp = 0;
-    const std::size_t n = decode_one(text, i, cp);
-    if (n == 0) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
 bool is_valid_username(std::string_view name) {
   if (name.empty() || name.size() > 64) {
     return false;
   }
   std::size_t i = 0;
   while (i < name.size()) {
-    std::uint32_t cp = 0;
-    const std::size_t n = decode_one(name, i, cp);
-    if (n == 0 || cp == ':' || is_unicode_space_or_control(cp)) {
+    const Utf8Step step = decode_utf8(name, i);
+    if (!step.valid || step.cp == ':' || is_unicode_space_or_control(step.cp)) {
       return false;
     }
-    i += n;
+    i += step.length;
   }
   return true;
 }

@@ -4,6 +4,10 @@
 
 #include <string_view>
 
+// is_valid_utf8 lives in utf8.hpp; this include only keeps fuzz/ building until it includes
+// "common/utf8.hpp" itself.
+#include "common/utf8.hpp"
+
 namespace tsna {
 
 // 1-64 bytes of valid UTF-8 with no whitespace, no control character and no ':'.
@@ -11,8 +15,5 @@ bool is_valid_username(std::string_view name);
 
 // Exactly 32 lowercase hex characters, as ntlm_hash produces.
 bool is_password_hash(std::string_view hash);
-
-// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
-bool is_valid_utf8(std::string_view text);
 
 }  // namespace tsna

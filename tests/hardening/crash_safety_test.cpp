@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "fixture.hpp"
-#include "json_check.hpp"
+#include "support/json_check.hpp"
 #include "peer_client.hpp"
 
 namespace tsna::testing {

@@ -1,6 +1,6 @@
 // json_check_test.cpp - the audit log checker the crash test relies on accepts real records and
 // refuses what is not JSON or not an audit record. Pure: no server, no files.
-#include "json_check.hpp"
+#include "support/json_check.hpp"
 
 #include <gtest/gtest.h>
 
@@ -76,6 +76,44 @@ TEST(JsonCheck, CountsRecordsAndATornTailAndNumbersBadLines) {
   EXPECT_EQ(check.torn_tail_bytes, 20u);
   ASSERT_EQ(check.problems.size(), 1u);
   EXPECT_EQ(check.problems[0], "line 11: not one JSON object: {oops}");
+}
+
+TEST(JsonCheck, MembersComeInDocumentOrder) {
+  const auto members = parse_json_members(R"({"b":1,"a":"x","c":null})");
+  ASSERT_TRUE(members.has_value());
+  ASSERT_EQ(members->size(), 3u);
+  EXPECT_EQ((*members)[0].first, "b");
+  EXPECT_EQ((*members)[0].second.value, "1");
+  EXPECT_EQ((*members)[1].first, "a");
+  EXPECT_EQ((*members)[1].second.value, "x");
+  EXPECT_EQ((*members)[2].first, "c");
+  EXPECT_EQ((*members)[2].second.kind, JsonKind::kNull);
+  EXPECT_FALSE(parse_json_members(R"({"a":1,"a":2})").has_value());
+}
+
+TEST(JsonCheck, CompactRefusesWhitespaceOutsideStrings) {
+  const JsonStrictness compact{.compact = true};
+  EXPECT_TRUE(parse_json_members(R"({"a":"x y"})", compact).has_value());
+  EXPECT_FALSE(parse_json_members(R"({"a": "x"})", compact).has_value());
+  EXPECT_FALSE(parse_json_members(R"( {"a":"x"})", compact).has_value());
+  EXPECT_FALSE(parse_json_members(R"({"a":"x"} )", compact).has_value());
+  EXPECT_TRUE(parse_json_members(R"({"a": "x"} )").has_value());
+}
+
+TEST(JsonCheck, AsciiEscapesOnlyRefusesEscapedNonAscii) {
+  const JsonStrictness ascii{.ascii_escapes_only = true};
+  const auto control = parse_json_members(R"({"a":"\u001f\u007f"})", ascii);
+  ASSERT_TRUE(control.has_value());
+  EXPECT_EQ((*control)[0].second.value, "\x1f\x7f");
+  EXPECT_FALSE(parse_json_members(R"({"a":"\u0080"})", ascii).has_value());
+  EXPECT_FALSE(parse_json_members(R"({"a":"\ud83d\ude00"})", ascii).has_value());
+  EXPECT_TRUE(parse_json_members(R"({"a":"\u0080"})").has_value());
+}
+
+TEST(JsonCheck, FindsSecretHexRunsOfThirtyTwoDigitsOrMore) {
+  EXPECT_TRUE(has_secret_hex_run("login bob 910f4aff69c6c642b3756489bb81a945"));
+  EXPECT_TRUE(has_secret_hex_run("910F4AFF69C6C642B3756489BB81A945"));
+  EXPECT_FALSE(has_secret_hex_run("910f4aff69c6c642b3756489bb81a94 5"));
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include "audit/file_audit_log.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -22,6 +21,8 @@
 #include <vector>
 
 #include "audit/json_line.hpp"
+#include "support/json_check.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tsna {
 namespace {
@@ -29,26 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/tsna-audit-XXXXXX";
-    if (::mkdtemp(name) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -67,142 +49,35 @@ std::vector<std::string> read_lines(const fs::path& p) {
 // A field of a flat JSON object: a decoded string, a number's text, or nullopt for null.
 using Field = std::pair<std::string, std::optional<std::string>>;
 
-// A strict little parser for the one shape the log holds: {"key":value,...} with string,
-// integer or null values, nothing after the closing brace. nullopt if the text is not that.
-class FlatJson {
- public:
-  static std::optional<std::vector<Field>> parse(std::string_view text) {
-    FlatJson p(text);
-    std::vector<Field> fields;
-    if (!p.eat('{')) {
-      return std::nullopt;
-    }
-    while (true) {
-      std::optional<std::string> key = p.string();
-      if (!key || !p.eat(':')) {
-        return std::nullopt;
-      }
-      std::optional<std::string> value;
-      if (p.peek() == '"') {
-        value = p.string();
-        if (!value) {
-          return std::nullopt;
-        }
-      } else if (p.text_.substr(p.at_, 4) == "null") {
-        p.at_ += 4;
-      } else {
-        value = p.integer();
-        if (!value) {
-          return std::nullopt;
-        }
-      }
-      fields.emplace_back(std::move(*key), std::move(value));
-      if (p.eat(',')) {
-        continue;
-      }
-      if (p.eat('}') && p.at_ == text.size()) {
-        return fields;
-      }
-      return std::nullopt;
-    }
-  }
-
- private:
-  explicit FlatJson(std::string_view text) : text_(text) {}
-  char peek() const { return at_ < text_.size() ? text_[at_] : '\0'; }
-  bool eat(char c) {
-    if (peek() != c || at_ >= text_.size()) {
-      return false;
-    }
-    ++at_;
-    return true;
-  }
-  std::optional<std::string> integer() {
-    const std::size_t from = at_;
-    while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') {
-      ++at_;
-    }
-    if (at_ == from) {
-      return std::nullopt;
-    }
-    return std::string(text_.substr(from, at_ - from));
-  }
-  std::optional<std::string> string() {
-    if (!eat('"')) {
-      return std::nullopt;
-    }
-    std::string out;
-    while (at_ < text_.size()) {
-      const auto c = static_cast<unsigned char>(text_[at_++]);
-      if (c == '"') {
-        return out;
-      }
-      if (c < 0x20) {
-        return std::nullopt;  // raw control characters are not JSON
-      }
-      if (c != '\\') {
-        out += static_cast<char>(c);
-        continue;
-      }
-      if (at_ >= text_.size()) {
-        return std::nullopt;
-      }
-      const char e = text_[at_++];
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out += e;
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          if (text_.size() - at_ < 4) {
-            return std::nullopt;
-          }
-          unsigned value = 0;
-          for (int k = 0; k < 4; ++k) {
-            const char h = text_[at_++];
-            value <<= 4;
-            if (h >= '0' && h <= '9') {
-              value |= static_cast<unsigned>(h - '0');
-            } else if (h >= 'a' && h <= 'f') {
-              value |= static_cast<unsigned>(h - 'a' + 10);
-            } else if (h >= 'A' && h <= 'F') {
-              value |= static_cast<unsigned>(h - 'A' + 10);
-            } else {
-              return std::nullopt;
-            }
-          }
-          if (value >= 0x80) {
-            return std::nullopt;  // the log only escapes ASCII control characters
-          }
-          out += static_cast<char>(value);
-          break;
-        }
-        default:
-          return std::nullopt;
-      }
-    }
+// The members of one log line in order, read by the shared strict JSON checker held to the one
+// shape the log writes: compact, only control characters escaped, and string, unsigned integer
+// or null values. nullopt if the text is not that.
+std::optional<std::vector<Field>> parse_flat_json(std::string_view text) {
+  const std::optional<testing::JsonMembers> members =
+      testing::parse_json_members(text, {.compact = true, .ascii_escapes_only = true});
+  if (!members) {
     return std::nullopt;
   }
-
-  std::string_view text_;
-  std::size_t at_ = 0;
-};
+  std::vector<Field> fields;
+  for (const auto& [key, member] : *members) {
+    switch (member.kind) {
+      case testing::JsonKind::kNull:
+        fields.emplace_back(key, std::nullopt);
+        break;
+      case testing::JsonKind::kNumber:
+        if (member.value.find_first_not_of("0123456789") != std::string::npos) {
+          return std::nullopt;
+        }
+        [[fallthrough]];
+      case testing::JsonKind::kString:
+        fields.emplace_back(key, member.value);
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  return fields;
+}
 
 const std::vector<std::string> kKeys = {"ts", "peer", "user", "dialect", "cmd", "code"};
 
@@ -214,17 +89,7 @@ std::vector<std::string> keys_of(const std::vector<Field>& fields) {
   return keys;
 }
 
-bool has_secret_hex_run(std::string_view text) {
-  std::size_t run = 0;
-  for (char c : text) {
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    run = hex ? run + 1 : 0;
-    if (run >= 32) {
-      return true;
-    }
-  }
-  return false;
-}
+using testing::has_secret_hex_run;
 
 AuditEvent event(std::string_view cmd, int code = 200) {
   AuditEvent e;
@@ -310,7 +175,7 @@ TEST(FileAuditLog, EveryLineIsOneJsonObjectWithTheSixKeysInOrder) {
   const std::vector<std::string> lines = read_lines(file);
   ASSERT_EQ(lines.size(), cmds.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto fields = FlatJson::parse(lines[i]);
+    const auto fields = parse_flat_json(lines[i]);
     ASSERT_TRUE(fields.has_value()) << "line " << i << ": " << lines[i];
     ASSERT_EQ(keys_of(*fields), kKeys) << "line " << i;
     EXPECT_EQ((*fields)[2].second, i % 3 == 0
@@ -322,8 +187,8 @@ TEST(FileAuditLog, EveryLineIsOneJsonObjectWithTheSixKeysInOrder) {
         << "line " << i;
     EXPECT_LE((*fields)[4].second->size(), 512u) << "line " << i;
   }
-  EXPECT_EQ((*FlatJson::parse(lines[0]))[4].second, std::string("sum \0 \"\\", 8));
-  EXPECT_EQ((*FlatJson::parse(lines[256]))[4].second->size(), 510u);  // 170 x U+FFFD
+  EXPECT_EQ((*parse_flat_json(lines[0]))[4].second, std::string("sum \0 \"\\", 8));
+  EXPECT_EQ((*parse_flat_json(lines[256]))[4].second->size(), 510u);  // 170 x U+FFFD
 }
 
 TEST(FileAuditLog, RecordsReachTheFileWithinOneSecondWithoutFlush) {
@@ -467,7 +332,7 @@ TEST(FileAuditLog, EightThreadsOfTenThousandRecordsGiveEightyThousandWholeLines)
   ASSERT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kPerThread));
   std::vector<int> next(kThreads, 0);
   for (std::size_t n = 0; n < lines.size(); ++n) {
-    const auto fields = FlatJson::parse(lines[n]);
+    const auto fields = parse_flat_json(lines[n]);
     ASSERT_TRUE(fields.has_value()) << "line " << n << ": " << lines[n];
     ASSERT_EQ(keys_of(*fields), kKeys) << "line " << n;
     const std::string& peer = *(*fields)[1].second;
@@ -571,7 +436,7 @@ TEST(FileAuditLog, SessionThatRegistersLogsInAndChangesPasswordLeavesNoHashInThe
   };
   ASSERT_EQ(lines.size(), expected_cmds.size()) << text;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto fields = FlatJson::parse(lines[i]);
+    const auto fields = parse_flat_json(lines[i]);
     ASSERT_TRUE(fields.has_value()) << lines[i];
     EXPECT_EQ((*fields)[4].second, expected_cmds[i]) << "line " << i;
   }
@@ -615,7 +480,7 @@ TEST(FileAuditLog, ReplayOfTheSeedsCapturedLogLeaksNoHashOrPassword) {
   EXPECT_EQ(text.find("123456"), std::string::npos) << text;  // "login haibin 123456"
   const std::vector<std::string> lines = read_lines(file);
   ASSERT_EQ(lines.size(), recorded);
-  const auto first_login = FlatJson::parse(lines[3]);
+  const auto first_login = parse_flat_json(lines[3]);
   ASSERT_TRUE(first_login.has_value());
   EXPECT_EQ((*first_login)[0].second, "2024-11-09T15:36:31.511Z");
   EXPECT_EQ((*first_login)[1].second, "127.0.0.1:49117");

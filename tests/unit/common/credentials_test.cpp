@@ -1,4 +1,4 @@
-// credentials_test.cpp - user-name, hash and UTF-8 syntax (SPEC 2.2).
+// credentials_test.cpp - user-name and hash syntax (SPEC 2.2).
 #include "common/credentials.hpp"
 
 #include <gtest/gtest.h>
@@ -35,17 +35,6 @@ TEST(Credentials, HashesAreThirtyTwoLowercaseHexCharacters) {
   EXPECT_FALSE(is_password_hash("910f4aff69c6c642b3756489bb81a9455"));
   EXPECT_FALSE(is_password_hash("910f4aff69c6c642b3756489bb81a94g"));
   EXPECT_FALSE(is_password_hash("123456"));
-}
-
-TEST(Credentials, Utf8ValidationRejectsOverlongsSurrogatesAndTruncation) {
-  EXPECT_TRUE(is_valid_utf8("plain"));
-  EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x98\x80"));  // U+1F600
-  EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));         // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xe4\xb8"));          // truncated
-  EXPECT_FALSE(is_valid_utf8("\x80"));              // lone continuation
 }
 
 }  // namespace

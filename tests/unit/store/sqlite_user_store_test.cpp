@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,9 +16,10 @@
 #include <latch>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
+
+#include "support/temp_dir.hpp"
 
 namespace tsna {
 namespace {
@@ -28,26 +28,7 @@ constexpr const char* kHashA = "b3358c3dc3c4b063dd668b7f6620c3d2";
 constexpr const char* kHashB = "910f4aff69c6c642b3756489bb81a945";
 constexpr const char* kHashC = "398a9e7f3e20dc9ffef104303826ed6d";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/tsna-store-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::TempDir;
 
 // Permission bits, or -1 if the file does not exist.
 int mode_of(const std::filesystem::path& path) {

@@ -3,14 +3,14 @@
 #include "store/user_file.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <string>
-#include <system_error>
 #include <variant>
 #include <vector>
+
+#include "support/temp_dir.hpp"
 
 namespace tsna {
 namespace {
@@ -18,26 +18,7 @@ namespace {
 constexpr const char* kHashA = "b3358c3dc3c4b063dd668b7f6620c3d2";
 constexpr const char* kHashB = "910f4aff69c6c642b3756489bb81a945";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/tsna-user-file-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::TempDir;
 
 mode_t mode_of(const std::filesystem::path& path) {
   struct stat st {};

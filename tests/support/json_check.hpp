@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tsna::testing {
@@ -24,6 +25,22 @@ using JsonObject = std::map<std::string, JsonMember, std::less<>>;
 // top-level members. Strict: no comments, trailing commas, leading zeros, single quotes, raw
 // control characters or invalid UTF-8 in strings, lone surrogate escapes, or duplicate keys.
 std::optional<JsonObject> parse_json_object(std::string_view text);
+
+// Stricter than RFC 8259, for checking the exact form the audit log writes.
+struct JsonStrictness {
+  bool compact = false;             // no whitespace between tokens or around the object
+  bool ascii_escapes_only = false;  // no escaped code point at or above U+0080
+};
+
+// The top-level members in document order.
+using JsonMembers = std::vector<std::pair<std::string, JsonMember>>;
+
+// As parse_json_object, with the members in the order they appear.
+std::optional<JsonMembers> parse_json_members(std::string_view text,
+                                              JsonStrictness strictness = {});
+
+// True when `text` holds a run of 32 or more hex digits: a password hash, nonce or MAC half.
+bool has_secret_hex_run(std::string_view text);
 
 // "" when `line` (without its '\n') is one audit record: exactly the members ts (RFC 3339 UTC
 // with milliseconds), peer (string), user (string or null), dialect ("classic" or "tsna2"), cmd

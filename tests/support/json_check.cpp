@@ -1,6 +1,6 @@
 // json_check.cpp - recursive-descent JSON reader (depth-limited) and the audit record rules.
 // Tests only; depends on nothing but the standard library.
-#include "json_check.hpp"
+#include "support/json_check.hpp"
 
 #include <cstdint>
 
@@ -11,7 +11,7 @@ constexpr int kMaxDepth = 64;
 
 class Reader {
  public:
-  explicit Reader(std::string_view text) : s_(text) {}
+  Reader(std::string_view text, JsonStrictness strictness) : s_(text), strictness_(strictness) {}
 
   bool at_end() {
     skip_space();
@@ -63,13 +63,14 @@ class Reader {
     return ok;
   }
 
-  // An object; its members go to `members` when it is not null.
-  bool object(JsonObject* members, int depth) {
+  // An object; its members go to `members`, in order, when it is not null.
+  bool object(JsonMembers* members, int depth) {
     skip_space();
     if (!eat('{')) {
       return false;
     }
-    JsonObject local;
+    JsonMembers local;
+    JsonObject seen;
     skip_space();
     if (eat('}')) {
       if (members != nullptr) {
@@ -91,9 +92,10 @@ class Reader {
       if (!value(&m, depth)) {
         return false;
       }
-      if (!local.emplace(std::move(key), std::move(m)).second) {
+      if (!seen.emplace(key, m).second) {
         return false;  // duplicate key
       }
+      local.emplace_back(std::move(key), std::move(m));
       skip_space();
       if (eat('}')) {
         break;
@@ -110,7 +112,7 @@ class Reader {
 
  private:
   void skip_space() {
-    while (i_ < s_.size() &&
+    while (!strictness_.compact && i_ < s_.size() &&
            (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
       ++i_;
     }
@@ -322,6 +324,9 @@ class Reader {
           if (!hex4(cp)) {
             return false;
           }
+          if (strictness_.ascii_escapes_only && cp >= 0x80) {
+            return false;
+          }
           if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return false;  // lone low surrogate
           }
@@ -343,6 +348,7 @@ class Reader {
   }
 
   std::string_view s_;
+  JsonStrictness strictness_;
   std::size_t i_ = 0;
 };
 
@@ -366,7 +372,9 @@ bool is_rfc3339_millis(std::string_view ts) {
          two(14) <= 59 && two(17) <= 60;
 }
 
-bool has_long_hex_run(std::string_view text) {
+}  // namespace
+
+bool has_secret_hex_run(std::string_view text) {
   std::size_t run = 0;
   for (const char c : text) {
     const bool hex = is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -378,15 +386,25 @@ bool has_long_hex_run(std::string_view text) {
   return false;
 }
 
-}  // namespace
-
-std::optional<JsonObject> parse_json_object(std::string_view text) {
-  Reader r(text);
-  JsonObject members;
+std::optional<JsonMembers> parse_json_members(std::string_view text, JsonStrictness strictness) {
+  Reader r(text, strictness);
+  JsonMembers members;
   if (!r.object(&members, 1) || !r.at_end()) {
     return std::nullopt;
   }
   return members;
+}
+
+std::optional<JsonObject> parse_json_object(std::string_view text) {
+  std::optional<JsonMembers> members = parse_json_members(text);
+  if (!members) {
+    return std::nullopt;
+  }
+  JsonObject object;
+  for (auto& [key, member] : *members) {
+    object.emplace(std::move(key), std::move(member));
+  }
+  return object;
 }
 
 std::string audit_record_problem(std::string_view line) {
@@ -426,7 +444,7 @@ std::string audit_record_problem(std::string_view line) {
   if (cmd->kind != JsonKind::kString || cmd->value.size() > 512) {
     return "cmd is not a string of at most 512 bytes";
   }
-  if (has_long_hex_run(cmd->value)) {
+  if (has_secret_hex_run(cmd->value)) {
     return "cmd holds a run of 32 or more hex digits (an unredacted secret)";
   }
   if (code->kind != JsonKind::kNull &&

@@ -7,12 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libasio-dev libssl-dev openssl libsqlite3-dev libcli11-dev libedit-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(redis-server redis-tools)
-fi
-if [[ "${1:-}" == "--fuzz" ]]; then
-  packages+=(clang libclang-rt-dev)
 fi
 
 missing=()

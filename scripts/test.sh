@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh - installs what is missing, builds TSNA twice (warnings as errors; then with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both builds.
+# AddressSanitizer + UndefinedBehaviorSanitizer), runs every test in both builds and each
+# libFuzzer target for a few seconds. ctest's summary is the last thing it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 echo "== tests under ASan + UBSan"
 ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 600
+
+echo "== fuzz targets, 5 s each (bash fuzz/run.sh SECONDS for longer runs)"
+FUZZ_JOBS="$jobs" bash fuzz/run.sh 5
 
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600

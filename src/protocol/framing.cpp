@@ -36,17 +36,11 @@ FrameResult LineDecoder::next(std::string_view& input, std::string_view& message
     // Keep at most max+1 bytes: enough to tell an overlong line from "<max bytes>\r".
     const std::size_t room = max_ + 2 - partial_.size();
     if (input.size() >= room) {
+      // `input` holds no '\n': all of it belongs to the overlong line, and so does what
+      // follows up to the next '\n'.
       partial_.clear();
-      input.remove_prefix(room);
+      input = {};
       discarding_ = true;
-      // Whatever follows up to the next '\n' belongs to the overlong line.
-      const std::size_t end = input.find('\n');
-      if (end != std::string_view::npos) {
-        input.remove_prefix(end + 1);
-        discarding_ = false;
-      } else {
-        input = {};
-      }
       return FrameResult::kTooLong;
     }
     partial_.append(input);

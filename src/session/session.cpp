@@ -149,6 +149,14 @@ void Session::process(std::string_view input, bool read_was_full) {
       }
       first_message_ = false;
       reply(Code::kFail, msg::kTooLong);
+      if (login_ && login_->dialect == Dialect::kTsna2) {
+        // It was "the very next line" after a challenge: an answer of another shape, so the
+        // challenge is spent and the failure counts (SPEC 1.2), as for any other bad answer.
+        ctx_.throttle->record_failure(address(), login_->name);
+        login_.reset();
+        audit("", true, 400);
+        continue;
+      }
       audit("", false, 400);
       continue;
     }

@@ -267,6 +267,17 @@ TEST_F(SessionTest, Tsna2LineOverTheLimitIsRefusedInPlaceAndTheNextLineServed) {
   EXPECT_EQ(send(std::string(5000, 'x') + "\nls\n").substr(0, 26), "400:Message too long\n200-A");
 }
 
+// Regression (found by session_fuzz): an overlong line after a challenge left the challenge
+// live, so the line after it was taken as the answer.
+TEST_F(SessionTest, Tsna2OverlongLineInPlaceOfTheAnswerSpendsTheChallenge) {
+  upgrade();
+  users_.add("bob", kHash);
+  const std::string challenge = send("login bob\n");
+  EXPECT_EQ(send(std::string(5000, 'x') + "\n"), "400:Message too long\n");
+  EXPECT_EQ(send(answer_for(challenge, "bob", kHash)), "400:Invalid command\n");
+  EXPECT_FALSE(session_->user());
+}
+
 TEST_F(SessionTest, Tsna2InvalidUtf8AndNulGetTheUnknownCommandReply) {
   upgrade();
   using namespace std::string_literals;

@@ -12,10 +12,10 @@ namespace tsna::auth {
 
 using Digest = std::array<std::uint8_t, 32>;  // an HMAC-SHA256 output
 
-inline constexpr std::size_t kClassicChallengeBytes = 8;   // the seed's os.urandom(8)
-inline constexpr std::size_t kTsna2ChallengeBytes = 16;    // TSNA/2 server challenge
-inline constexpr std::size_t kTsna2NonceBytes = 16;        // TSNA/2 client nonce
-inline constexpr std::size_t kChannelBindingBytes = 32;    // RFC 9266 tls-exporter value
+inline constexpr std::size_t kClassicChallengeBytes = 8;  // the seed's os.urandom(8)
+inline constexpr std::size_t kTsna2ChallengeBytes = 16;   // TSNA/2 server challenge
+inline constexpr std::size_t kTsna2NonceBytes = 16;       // TSNA/2 client nonce
+inline constexpr std::size_t kChannelBindingBytes = 32;   // RFC 9266 tls-exporter value
 
 // The seed's ntlm_hash_func: each code point as lowercase hex (at least two digits),
 // concatenated, encoded UTF-16LE, MD5, lowercase hex. Invalid UTF-8 bytes count as U+FFFD.

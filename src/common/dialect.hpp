@@ -10,6 +10,8 @@ enum class Dialect {
   kTsna2,    // line-framed, hash never sent at login
 };
 
-inline std::string_view dialect_name(Dialect d) { return d == Dialect::kClassic ? "classic" : "tsna2"; }
+inline std::string_view dialect_name(Dialect d) {
+  return d == Dialect::kClassic ? "classic" : "tsna2";
+}
 
 }  // namespace tsna

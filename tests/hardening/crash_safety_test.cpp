@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "fixture.hpp"
-#include "support/json_check.hpp"
 #include "peer_client.hpp"
+#include "support/json_check.hpp"
 
 namespace tsna::testing {
 namespace {

@@ -180,7 +180,8 @@ class BruteForce : public HardeningTest {
     PeerClient c(port(), address);
     c.upgrade();
     const auto t0 = Clock::now();
-    EXPECT_EQ(c.login(user, kHash123456), "200:login is successful\n") << user << "@" << address;
+    EXPECT_EQ(c.tsna2_login(user, kHash123456), "200:login is successful\n")
+        << user << "@" << address;
     return std::chrono::duration_cast<Ms>(Clock::now() - t0);
   }
 

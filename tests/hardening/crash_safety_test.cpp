@@ -94,7 +94,7 @@ void run_client(std::uint16_t port, int cycle, int id, std::uint32_t seed,
         continue;
       }
       Account& a = accounts[settled[rng() % settled.size()]];
-      const std::string login = c.login(a.name, a.hash);
+      const std::string login = c.tsna2_login(a.name, a.hash);
       if (login.empty() || login.back() != '\n') {
         return;
       }
@@ -196,7 +196,7 @@ class CrashSafety : public HardeningTest {
           c->upgrade();
         }
         ++n;
-        const std::string reply = c->login(a.name, a.hash);
+        const std::string reply = c->tsna2_login(a.name, a.hash);
         if (reply == "200:login is successful\n") {
           c->send("logout\n");
           EXPECT_EQ(c->read_line(), "200:Logout from current user: " + a.name + "\n");

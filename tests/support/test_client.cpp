@@ -26,10 +26,19 @@ int ms_left(Clock::time_point deadline) {
 
 }  // namespace
 
-TestClient::TestClient(std::uint16_t port) {
+TestClient::TestClient(std::uint16_t port, const std::string& source_ip) {
   fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
     throw std::runtime_error("socket failed");
+  }
+  if (!source_ip.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source_ip.c_str(), &local.sin_addr) != 1 ||
+        bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      close(fd_);
+      throw std::runtime_error("cannot bind to " + source_ip);
+    }
   }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -41,6 +50,13 @@ TestClient::TestClient(std::uint16_t port) {
   }
   const int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+void TestClient::abort() {
+  const linger hard{1, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+  close(fd_);
+  fd_ = -1;
 }
 
 TestClient::~TestClient() {

@@ -11,8 +11,9 @@ namespace tsna::testing {
 
 class TestClient {
  public:
-  // Connects to 127.0.0.1:port; throws std::runtime_error on failure.
-  explicit TestClient(std::uint16_t port);
+  // Connects to 127.0.0.1:port, from `source_ip` (a loopback address such as 127.0.0.2) when
+  // given; throws std::runtime_error on failure.
+  explicit TestClient(std::uint16_t port, const std::string& source_ip = {});
   ~TestClient();
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;
@@ -24,6 +25,10 @@ class TestClient {
   // Reads whatever arrives until `quiet` passes with nothing new (or `timeout` in all).
   std::string read_available(std::chrono::milliseconds quiet = std::chrono::milliseconds(100),
                              std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Up to and including the next '\n' (what arrived, if the peer closed or time ran out).
+  std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    return read_until("\n", timeout);
+  }
   // Reads one TSNA/2 reply: lines until one whose 4th byte is ':' (FTP-style multi-line).
   std::string read_reply(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Reads until the text ends with `suffix`.
@@ -31,6 +36,8 @@ class TestClient {
                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // True when the server closed the connection (EOF or reset) within `timeout`.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Closes with a reset (SO_LINGER 0) instead of a FIN.
+  void abort();
 
   // Greeting + "hello TSNA/2" upgrade; throws if the replies differ from the spec.
   void upgrade();

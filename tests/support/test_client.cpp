@@ -75,19 +75,26 @@ void TestClient::send(std::string_view bytes) {
   }
 }
 
+TestClient::Fill TestClient::fill(int wait_ms) {
+  pollfd p{fd_, POLLIN, 0};
+  if (poll(&p, 1, wait_ms) <= 0) {
+    return Fill::kTimeout;
+  }
+  char buf[65536];
+  const ssize_t got = recv(fd_, buf, sizeof buf, 0);
+  if (got <= 0) {
+    return Fill::kClosed;
+  }
+  buffered_.append(buf, static_cast<std::size_t>(got));
+  return Fill::kData;
+}
+
 std::string TestClient::read_exact(std::size_t n, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (buffered_.size() < n) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, ms_left(deadline)) <= 0) {
+    if (fill(ms_left(deadline)) != Fill::kData) {
       break;
     }
-    char buf[65536];
-    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
-    if (got <= 0) {
-      break;
-    }
-    buffered_.append(buf, static_cast<std::size_t>(got));
   }
   const std::size_t take = std::min(n, buffered_.size());
   std::string out = buffered_.substr(0, take);
@@ -99,17 +106,10 @@ std::string TestClient::read_available(std::chrono::milliseconds quiet,
                                        std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    pollfd p{fd_, POLLIN, 0};
     const int wait = std::min(ms_left(deadline), static_cast<int>(quiet.count()));
-    if (wait <= 0 || poll(&p, 1, wait) <= 0) {
+    if (wait <= 0 || fill(wait) != Fill::kData) {
       break;
     }
-    char buf[65536];
-    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
-    if (got <= 0) {
-      break;
-    }
-    buffered_.append(buf, static_cast<std::size_t>(got));
   }
   std::string out;
   out.swap(buffered_);
@@ -125,16 +125,9 @@ std::string TestClient::read_until(std::string_view suffix, std::chrono::millise
       buffered_.erase(0, at + suffix.size());
       return out;
     }
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, ms_left(deadline)) <= 0) {
+    if (fill(ms_left(deadline)) != Fill::kData) {
       break;
     }
-    char buf[65536];
-    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
-    if (got <= 0) {
-      break;
-    }
-    buffered_.append(buf, static_cast<std::size_t>(got));
   }
   std::string out;
   out.swap(buffered_);
@@ -156,16 +149,14 @@ std::string TestClient::read_reply(std::chrono::milliseconds timeout) {
 bool TestClient::closed_by_peer(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, ms_left(deadline)) <= 0) {
-      return false;
+    switch (fill(ms_left(deadline))) {
+      case Fill::kData:
+        break;
+      case Fill::kTimeout:
+        return false;
+      case Fill::kClosed:
+        return true;
     }
-    char buf[65536];
-    const ssize_t got = recv(fd_, buf, sizeof buf, 0);
-    if (got <= 0) {
-      return true;
-    }
-    buffered_.append(buf, static_cast<std::size_t>(got));
   }
 }
 

@@ -48,6 +48,10 @@ class TestClient {
   int fd() const { return fd_; }
 
  private:
+  enum class Fill { kData, kTimeout, kClosed };
+  // Waits up to wait_ms for bytes and appends one recv() to buffered_.
+  Fill fill(int wait_ms);
+
   int fd_ = -1;
   std::string buffered_;
 };

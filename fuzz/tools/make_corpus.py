@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # make_corpus.py - regenerates the seed corpus in fuzz/corpus/<target>/ from the protocol
-# examples (docs/PROTOCOL.md sessions, the seed's capture, users file and audit log, SPEC 2.1
-# table rows) in each target's input format. Fuzz tooling only; run from anywhere:
-#   python3 fuzz/tools/make_corpus.py [--seed-dir /work/shared/seed]
+# examples (docs/PROTOCOL.md sessions, the seed's users file and audit log in tests/data/seed/,
+# the seed report's commands, SPEC 2.1 table rows) in each target's input format. Fuzz tooling
+# only; run from anywhere:
+#   python3 fuzz/tools/make_corpus.py [--seed-dir tests/data/seed]
 # It replaces the corpus directories it writes; files are named after what they hold.
 import argparse
 import hashlib
@@ -13,6 +14,7 @@ import shutil
 import struct
 
 FUZZ = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEED_DATA = os.path.join(os.path.dirname(FUZZ), "tests", "data", "seed")
 
 HASH = "910f4aff69c6c642b3756489bb81a945"   # ntlm_hash("123456")
 HASH2 = "b3358c3dc3c4b063dd668b7f6620c3d2"  # ntlm_hash("123")
@@ -184,10 +186,8 @@ SESSIONS = {
 
 def data_log_sessions(seed_dir):
     # The seed's audit log: one classic session per client port, commands as sent.
-    path = os.path.join(seed_dir, "captured", "data_log.txt")
+    path = os.path.join(seed_dir, "data_log.txt")
     sessions = {}
-    if not os.path.exists(path):
-        return sessions
     with open(path, encoding="utf-8") as f:
         for line in f:
             m = re.match(r"\('[^']*', (\d+)\),(.*),[0-9.]+$", line.rstrip("\n"))
@@ -196,19 +196,21 @@ def data_log_sessions(seed_dir):
     return sessions
 
 
-def transcript_commands(seed_dir):
-    # The report's own examples ("127.0.0.1:6016:<command>"), hashed as the seed client sends.
-    commands = []
-    for name in sorted(os.listdir(seed_dir)):
-        if not name.endswith(".txt"):
-            continue
-        with open(os.path.join(seed_dir, name), encoding="utf-8") as f:
-            for line in f:
-                m = re.search(r"127\.0\.0\.1:6016:(.+)$", line.rstrip())
-                if m and m.group(1) not in commands:
-                    commands.append(m.group(1))
+# The commands the seed's report types at its client prompt ("127.0.0.1:6016:<command>"), in the
+# order they first appear there, passwords in clear as typed. "}" is a stray character of the
+# report's text, kept as one more odd input.
+REPORT_COMMANDS = [
+    "ls", "}", "register HaibinLai 123456", "login HaibinLai 123456", "sum 1 2 3 4 5",
+    "sum 1.4 2.5", "sum -45 15.34", "sum 0.2 0.1", "multiply 2 3", "multiply 2 0",
+    "multiply -1 -1", "multiply 223.4 5.3", "sub 3 5", "sub 123 24", "sub 123 23 45",
+    "subtract 23 45", "help", "changepwd 123", "logout", "login HaibinLai 123",
+]
+
+
+def report_commands():
+    # REPORT_COMMANDS hashed as the seed client sends them.
     sent = []
-    for c in commands:
+    for c in REPORT_COMMANDS:
         words = c.split(" ")
         if words[0] in ("login", "register") and len(words) == 3:
             c = " ".join(words[:2] + [ntlm_hash(words[2])])
@@ -224,11 +226,10 @@ def make_session(seed_dir):
         c.add(name, session_input(flags, segments))
     for port, commands in sorted(data_log_sessions(seed_dir).items())[:8]:
         c.add("data_log_port_" + port, session_input(ALLOW, commands))
-    sent = transcript_commands(seed_dir)
-    if sent:
-        c.add("seed_report_commands", session_input(ALLOW, sent))
-        c.add("seed_report_commands_tsna2", session_input(
-            0, ["hello TSNA/2\n"] + [s + "\n" for s in sent]))
+    sent = report_commands()
+    c.add("seed_report_commands", session_input(ALLOW, sent))
+    c.add("seed_report_commands_tsna2", session_input(
+        0, ["hello TSNA/2\n"] + [s + "\n" for s in sent]))
     return c
 
 
@@ -322,10 +323,8 @@ def make_number():
 
 def make_user_file(seed_dir):
     c = Corpus("user_file_fuzz")
-    users = os.path.join(seed_dir, "captured", "users.txt")
-    if os.path.exists(users):
-        with open(users, "rb") as f:
-            c.add("seed_users_txt", f.read())
+    with open(os.path.join(seed_dir, "users.txt"), "rb") as f:
+        c.add("seed_users_txt", f.read())
     files = {
         "crlf": "bob:%s\r\nalice:%s\r\n" % (HASH, HASH2),
         "blank_and_spaces": "\n  bob:%s  \n\n\t\nalice:%s" % (HASH, HASH2),
@@ -377,7 +376,7 @@ def make_audit(seed_dir):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seed-dir", default="/work/shared/seed")
+    parser.add_argument("--seed-dir", default=SEED_DATA)
     args = parser.parse_args()
     corpora = [make_session(args.seed_dir), make_tsna2_decoder(), make_classic_decoder(),
                make_command(), make_number(), make_user_file(args.seed_dir),

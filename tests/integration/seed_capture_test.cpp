@@ -1,4 +1,4 @@
-// seed_capture_test.cpp - real bytes from the seed's own system (../shared/seed/captured/):
+// seed_capture_test.cpp - real bytes from the seed's own system (tests/data/seed/):
 // its users file imports, and the client half of its Wireshark capture replays against our
 // server: the same `ls` reply bytes, and its recorded HMAC answer refused for a fresh challenge.
 #include <gtest/gtest.h>
@@ -14,8 +14,8 @@
 namespace tsna::testing {
 namespace {
 
-const std::string kSeedUsers = std::string(TSNA_SEED_DIR) + "/captured/users.txt";
-const std::string kSeedCapture = std::string(TSNA_SEED_DIR) + "/captured/Wireshark_pack.pcapng";
+const std::string kSeedUsers = std::string(TSNA_SEED_DIR) + "/users.txt";
+const std::string kSeedCapture = std::string(TSNA_SEED_DIR) + "/Wireshark_pack.pcapng";
 
 struct CommandResult {
   int status;

@@ -22,7 +22,7 @@ using tsna::testing::read_tcp_conversations;
 using tsna::testing::TcpConversation;
 using tsna::testing::TcpSegment;
 
-const std::string kSeedCapture = std::string(TSNA_SEED_DIR) + "/captured/Wireshark_pack.pcapng";
+const std::string kSeedCapture = std::string(TSNA_SEED_DIR) + "/Wireshark_pack.pcapng";
 
 std::string from_hex(std::string_view hex) {
   std::string bytes;

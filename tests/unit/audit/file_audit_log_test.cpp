@@ -446,10 +446,9 @@ TEST(FileAuditLog, ReplayOfTheSeedsCapturedLogLeaksNoHashOrPassword) {
   // Regression: the seed's data_log.txt recorded "login HaibinLai 910f4aff..." verbatim.
   TempDir dir;
   const fs::path file = dir.path() / "data_log.jsonl";
-  const std::vector<std::string> seed =
-      read_lines(fs::path(TSNA_SEED_DIR) / "captured" / "data_log.txt");
+  const std::vector<std::string> seed = read_lines(fs::path(TSNA_SEED_DIR) / "data_log.txt");
   ASSERT_GT(seed.size(), 40u);
-  ASSERT_TRUE(has_secret_hex_run(read_file(fs::path(TSNA_SEED_DIR) / "captured" / "data_log.txt")));
+  ASSERT_TRUE(has_secret_hex_run(read_file(fs::path(TSNA_SEED_DIR) / "data_log.txt")));
   std::size_t recorded = 0;
   {
     FileAuditLog log(file);

@@ -47,7 +47,7 @@ UserFileError parse_error(std::string_view text) {
 }
 
 TEST(UserFile, SeedsCapturedUsersFileGivesItsFourUsers) {
-  const std::string text = read_file(TSNA_SEED_DIR "/captured/users.txt");
+  const std::string text = read_file(TSNA_SEED_DIR "/users.txt");
   const std::vector<UserRecord> expected = {
       {"bb", "b3358c3dc3c4b063dd668b7f6620c3d2"},
       {"haibin", "910f4aff69c6c642b3756489bb81a945"},

@@ -61,7 +61,7 @@ FrameResult LineDecoder::next(std::string_view& input, std::string_view& message
     }
     partial_.append(line);
     // Hand the line out from a per-thread buffer and keep no capacity for a finished line: an
-    // idle connection holds no line buffer (STYLE 8).
+    // idle connection holds no line buffer (STYLE 6.1).
     thread_local std::string completed;
     completed.swap(partial_);
     std::string().swap(partial_);

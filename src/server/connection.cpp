@@ -1,5 +1,5 @@
 // connection.cpp - the plain-TCP connection driver. Callback driven rather than a coroutine so
-// that an idle connection is one small object and one pending wait (STYLE 8): it waits for
+// that an idle connection is one small object and one pending wait (STYLE 6.1): it waits for
 // readability, reads what is there into its loop's shared buffer, lets the Session decide, and
 // writes all replies in one go.
 #include "server/connection.hpp"
@@ -13,7 +13,7 @@ namespace tsna {
 namespace {
 
 // An output buffer grown past this by one big burst is released after it is written, so an
-// idle connection keeps only a small one (STYLE 8).
+// idle connection keeps only a small one (STYLE 6.1).
 constexpr std::size_t kKeepOutputCapacity = 4096;
 
 class PlainConnection {

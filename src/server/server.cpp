@@ -32,7 +32,7 @@ using asio::ip::tcp;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 // How often each loop checks its connections' deadlines; bounds how late a timeout fires.
 constexpr auto kSweepInterval = std::chrono::milliseconds(200);
-// Pause after a failed accept (EMFILE, ENFILE...) instead of spinning (STYLE 7.9).
+// Pause after a failed accept (EMFILE, ENFILE...) instead of spinning (STYLE 5.5).
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
 
 struct Worker {
@@ -193,7 +193,7 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, asio::ssl::
 
 void Server::Impl::admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls) {
   if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
-    // Admit at the door (STYLE 7.9): one best-effort line, then close.
+    // Admit at the door (STYLE 5.5): one best-effort line, then close.
     std::string line("400:");
     line.append(msg::kTooManyConnections).push_back('\n');
     std::error_code ec;

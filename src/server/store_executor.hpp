@@ -1,5 +1,5 @@
 // store_executor.hpp - runs store writes on their own thread so a slow disk never stalls an
-// event loop (SPEC 4.2, STYLE 8). Event loops co_await the result and resume on their own
+// event loop (SPEC 4.2, STYLE 6.4). Event loops co_await the result and resume on their own
 // executor.
 #pragma once
 

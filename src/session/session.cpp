@@ -32,7 +32,7 @@ struct Session::Stored {
 namespace {
 
 constexpr std::string_view kHello = "hello";
-// Held-input capacity kept after a resume; more is released (STYLE 8: idle connections small).
+// Held-input capacity kept after a resume; more is released (STYLE 6.1: idle connections small).
 constexpr std::size_t kKeepPendingCapacity = 256;
 constexpr std::string_view kHelloTsna2 = "hello TSNA/2";
 

@@ -42,9 +42,9 @@ std::string joined(const std::vector<Finding>& findings) {
 }
 
 // A small tree with the two documents, one good citation of each, and the planted faults.
-class PlantedTree : public ::testing::Test {
+class CitationCheck : public ::testing::Test {
  protected:
-  PlantedTree() {
+  CitationCheck() {
     write(
         root() / "docs/SPEC.md",
         "# Planted spec\n\n## 1. One\n\n### 1.1 One one\n\n## 2. Two\n\n```\n## 9. In code\n```\n");
@@ -72,7 +72,7 @@ class PlantedTree : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-TEST_F(PlantedTree, PlantedBadCitationsAndABrokenLinkAreReportedWithFileLineAndText) {
+TEST_F(CitationCheck, PlantedBadCitationsAndABrokenLinkAreReportedWithFileLineAndText) {
   const std::vector<std::string> expected = {
       "docs/GUIDE.md:4: link MISSING.md: no such file",
       "scripts/planted.sh:2: STYLE"
@@ -83,7 +83,7 @@ TEST_F(PlantedTree, PlantedBadCitationsAndABrokenLinkAreReportedWithFileLineAndT
   EXPECT_EQ(lines_of(check_tree(root())), expected);
 }
 
-TEST_F(PlantedTree, FilesOutsideTheCheckedFoldersAndDataFilesAreNotRead) {
+TEST_F(CitationCheck, FilesOutsideTheCheckedFoldersAndDataFilesAreNotRead) {
   write(root() / "build/generated.cpp",
         "// SPEC"
         " 9.9\n");
@@ -96,7 +96,7 @@ TEST_F(PlantedTree, FilesOutsideTheCheckedFoldersAndDataFilesAreNotRead) {
   EXPECT_EQ(check_tree(root()).size(), 3u) << joined(check_tree(root()));
 }
 
-TEST_F(PlantedTree, CitationInAMarkdownFileIsCheckedToo) {
+TEST_F(CitationCheck, CitationInAMarkdownFileIsCheckedToo) {
   write(root() / "docs/NOTES.md",
         "Per SPEC 2 and SPEC"
         " 3.\n");
@@ -107,7 +107,7 @@ TEST_F(PlantedTree, CitationInAMarkdownFileIsCheckedToo) {
             " 3: docs/SPEC.md has no section 3");
 }
 
-TEST_F(PlantedTree, WithoutTheDocumentEveryCitationOfItIsReported) {
+TEST_F(CitationCheck, WithoutTheDocumentEveryCitationOfItIsReported) {
   fs::remove(root() / "docs/STYLE.md");
   const std::vector<std::string> expected = {
       "docs/GUIDE.md:4: link MISSING.md: no such file",
@@ -121,7 +121,7 @@ TEST_F(PlantedTree, WithoutTheDocumentEveryCitationOfItIsReported) {
   EXPECT_EQ(lines_of(check_tree(root())), expected);
 }
 
-TEST_F(PlantedTree, LinkThatLeavesTheTreeIsReportedEvenIfTheFileExists) {
+TEST_F(CitationCheck, LinkThatLeavesTheTreeIsReportedEvenIfTheFileExists) {
   write(root() / "docs/OUT.md", "[outside](../../elsewhere/SPEC.md) [up](../../" +
                                     root().filename().string() + "/docs/SPEC.md)\n");
   const std::vector<Finding> findings = check_tree(root());
@@ -133,19 +133,19 @@ TEST_F(PlantedTree, LinkThatLeavesTheTreeIsReportedEvenIfTheFileExists) {
                                          "/docs/SPEC.md: outside the repository");
 }
 
-TEST(SectionNumbers, NumberedHeadingsGiveTheirNumbersAndOthersNone) {
+TEST(CitationSections, NumberedHeadingsGiveTheirNumbersAndOthersNone) {
   const std::set<std::string> numbers = section_numbers(
       "# TSNA\n## 4. Server: `tsna-server`\n### 4.4 Limits and faults\n#### 4.4.1 Deep\n"
       "## Notes\n##5. No space\n## 6\n### 7.1. Dotted\nText ## 8. not a heading\n");
   EXPECT_EQ(numbers, (std::set<std::string>{"4", "4.4", "4.4.1", "6", "7.1"}));
 }
 
-TEST(SectionNumbers, HeadingsInsideCodeFencesDoNotCount) {
+TEST(CitationSections, HeadingsInsideCodeFencesDoNotCount) {
   EXPECT_EQ(section_numbers("## 1. Real\n```text\n## 2. Shown\n```\n~~~\n## 3. Also shown\n~~~\n"),
             (std::set<std::string>{"1"}));
 }
 
-TEST(FindCitations, ListsAndRangesGiveOneCitationPerNumber) {
+TEST(CitationParsing, ListsAndRangesGiveOneCitationPerNumber) {
   const std::vector<Citation> expected = {
       {1, "SPEC", "1"},   {1, "SPEC", "2"},   {1, "SPEC", "4.4"},  {2, "SPEC", "5.1"},
       {2, "SPEC", "5.4"}, {2, "SPEC", "4.2"}, {2, "SPEC", "4.3"},  {3, "SPEC", "2.2"},
@@ -156,24 +156,24 @@ TEST(FindCitations, ListsAndRangesGiveOneCitationPerNumber) {
             expected);
 }
 
-TEST(FindCitations, SectionSignIsDroppedAndASentencesFullStopIsNotPartOfTheNumber) {
+TEST(CitationParsing, SectionSignIsDroppedAndASentencesFullStopIsNotPartOfTheNumber) {
   const std::vector<Citation> expected = {
       {1, "SPEC", "2"}, {1, "SPEC", "2.1"}, {2, "STYLE", "1.1"}, {2, "SPEC", "1"}};
   EXPECT_EQ(find_citations("SPEC §2 and SPEC §2.1\nsee STYLE 1.1. Then SPEC 1.\n"), expected);
 }
 
-TEST(FindCitations, WordsThatOnlyContainTheDocumentNameAreNotCitations) {
+TEST(CitationParsing, WordsThatOnlyContainTheDocumentNameAreNotCitations) {
   EXPECT_TRUE(find_citations("SPEC.md §5, STYLE.md, kSPEC 1, SPECIAL 1, SPEC is silent, "
                              "SPEC: 1, SPEC  1, MY_STYLE 1, SPEC x1\n")
                   .empty());
 }
 
-TEST(FindCitations, AListEndsAtTheFirstJoinerThatNoNumberFollows) {
+TEST(CitationParsing, AListEndsAtTheFirstJoinerThatNoNumberFollows) {
   const std::vector<Citation> expected = {{1, "SPEC", "4.2"}, {1, "STYLE", "1"}};
   EXPECT_EQ(find_citations("(SPEC 4.2, STYLE 1) - done, and more\n"), expected);
 }
 
-TEST(FindLinks, InlineAndReferenceLinksAreFoundWithTheirLines) {
+TEST(CitationLinks, InlineAndReferenceLinksAreFoundWithTheirLines) {
   const std::vector<Link> expected = {
       {1, "docs/PROTOCOL.md"}, {1, "SPEC.md#4-server"}, {2, "a b.md"}, {3, "../README.md"}};
   EXPECT_EQ(find_links("See [p](docs/PROTOCOL.md) and [s](SPEC.md#4-server \"title\").\n"
@@ -182,14 +182,14 @@ TEST(FindLinks, InlineAndReferenceLinksAreFoundWithTheirLines) {
             expected);
 }
 
-TEST(FindLinks, LinksWithASchemeOrOnlyAnAnchorOrInsideCodeAreLeftOut) {
+TEST(CitationLinks, LinksWithASchemeOrOnlyAnAnchorOrInsideCodeAreLeftOut) {
   EXPECT_TRUE(find_links("[w](https://example.org) [m](mailto:a@b.c) [a](#status-codes)\n"
                          "`[c](code.md)` and ``[d](x.md)``\n"
                          "```\n[e](fenced.md)\n```\n")
                   .empty());
 }
 
-TEST(Repository, EveryCitationNamesASectionAndEveryRelativeLinkAFile) {
+TEST(CitationRepository, EveryCitationNamesASectionAndEveryRelativeLinkAFile) {
   const fs::path root = TSNA_SOURCE_DIR;
   ASSERT_TRUE(fs::exists(root / "docs/SPEC.md"));
   ASSERT_TRUE(fs::exists(root / "docs/STYLE.md"));
@@ -197,7 +197,7 @@ TEST(Repository, EveryCitationNamesASectionAndEveryRelativeLinkAFile) {
   EXPECT_TRUE(findings.empty()) << joined(findings);
 }
 
-TEST(Repository, TheCheckReadsTheSourcesTestsAndDocuments) {
+TEST(CitationRepository, TheCheckReadsTheSourcesTestsAndDocuments) {
   const std::vector<fs::path> files = files_to_check(TSNA_SOURCE_DIR);
   for (const char* must :
        {"README.md", "DEVELOPERS.md", "docs/SPEC.md", "docs/STYLE.md", "src/session/session.cpp",
@@ -207,7 +207,7 @@ TEST(Repository, TheCheckReadsTheSourcesTestsAndDocuments) {
   }
 }
 
-TEST(Repository, SpecHasTheNumberedSectionsTheCodeCites) {
+TEST(CitationRepository, SpecHasTheNumberedSectionsTheCodeCites) {
   std::ifstream in(fs::path(TSNA_SOURCE_DIR) / "docs/SPEC.md");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::set<std::string> expected = {

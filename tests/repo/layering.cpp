@@ -126,7 +126,7 @@ void check_file(const Tree& tree, const std::string& rel, std::string_view text,
   const std::set<std::string> allowed = reachable(graph, folder);
   for (const Include& inc : find_includes(text)) {
     ++report.includes;
-    // "../session/session.hpp" resolves next to the including file, round every include root.
+    // "../session/session.hpp" resolves next to the including file, around every include root.
     if (inc.path.starts_with("../") || inc.path.find("/../") != std::string::npos) {
       report.violations.push_back(
           {file, inc.line, as_written(inc), "an include path never climbs out with \"..\""});
@@ -142,9 +142,9 @@ void check_file(const Tree& tree, const std::string& rel, std::string_view text,
       continue;
     }
     if (!inc.angled) {
-      const bool local = top.empty() && inc.path.find('/') == std::string::npos;
-      if (!(local && tree.local_includes) &&
-          (tree.extra_folder.empty() || top != tree.extra_folder)) {
+      const bool allowed_here = (tree.local_includes && top.empty()) ||
+                                (!tree.extra_folder.empty() && top == tree.extra_folder);
+      if (!allowed_here) {
         report.violations.push_back(
             {file, inc.line, as_written(inc),
              "a project include starts with its library's folder (\"" + folder + "/...\")"});

@@ -1,0 +1,30 @@
+// layering_rules.cpp - the one table of which src/ files may include which third-party headers
+// (they live in /usr/include, so no include root can wall them). Add a library or a file here.
+#include "layering.hpp"
+
+namespace tsna::layering {
+
+const std::vector<HeaderRule>& third_party_rules() {
+  static const std::vector<HeaderRule> kRules = {
+      // The network layers. `files`: a file of another layer that must speak a network
+      // protocol through asio (say a store backend) is allowed here by its exact path, e.g.
+      // "store/postgres_user_store.cpp"; no such file exists yet.
+      {"Asio", {"asio.hpp", "asio/"}, {"server", "client", "bench"}, {}},
+      // Plain sockets: the commands, the session and the store know nothing of the network.
+      {"POSIX sockets",
+       {"sys/socket.h", "netinet/", "arpa/inet.h", "netdb.h"},
+       {"server", "client", "bench"},
+       {}},
+      // Crypto belongs to auth, TLS to the network layers.
+      {"OpenSSL", {"openssl/"}, {"auth", "server", "client", "bench"}, {}},
+      {"SQLite", {"sqlite3.h"}, {}, {"store/sqlite_user_store.cpp"}},
+      // Command lines are parsed in each executable's main.cpp.
+      {"CLI11", {"CLI/"}, {}, {"*/main.cpp"}},
+      {"libedit", {"histedit.h", "editline/"}, {"client"}, {}},
+      // Later: {"GNU SASL", {"gsasl.h"}, {"auth", "client", "bench"}, {}},
+      //        {"libpq", {"libpq-fe.h"}, {}, {"store/postgres_user_store.cpp"}},
+  };
+  return kRules;
+}
+
+}  // namespace tsna::layering

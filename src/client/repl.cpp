@@ -21,6 +21,7 @@
 #include "client/session.hpp"
 #include "client/signals.hpp"
 #include "client/tls_stream.hpp"
+#include "protocol/handshake.hpp"
 
 namespace tsna::client {
 namespace {
@@ -198,7 +199,7 @@ std::optional<SessionEnd> interactive_session(const Address& address, const Clie
     }
     return std::nullopt;
   }
-  console.line(msg::kGreeting);
+  console.line(kGreeting);
   auth::OpenSslRandom random;
   Session session(*connection, console, SessionSettings{address.display(), preset}, random);
   if (options.user) {

@@ -1,6 +1,6 @@
-// repl.cpp - program flow: choose the mode, connect (greeting, upgrade), run sessions, map the
+// program.cpp - program flow: choose the mode, connect (greeting, upgrade), run sessions, map the
 // outcome to an exit status. The seed's flow returns to the host prompt after each session.
-#include "client/repl.hpp"
+#include "client/program.hpp"
 
 #include <langinfo.h>
 #include <unistd.h>

@@ -8,10 +8,6 @@ namespace {
 
 constexpr std::string_view kRedacted = "***";
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
 // "<command> <kept...> *** ***": the first `keep` arguments as typed, the rest redacted.
 std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args,
                              std::size_t keep) {
@@ -76,24 +72,6 @@ CommandPlan plan_changepwd(const std::vector<std::string_view>& args, bool logge
 
 }  // namespace
 
-std::vector<std::string_view> split_words(std::string_view line) {
-  std::vector<std::string_view> words;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_blank(line[i])) {
-      ++i;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && !is_blank(line[i])) {
-      ++i;
-    }
-    if (i > start) {
-      words.push_back(line.substr(start, i - start));
-    }
-  }
-  return words;
-}
-
 CommandPlan plan_command(std::string_view line, bool logged_in) {
   const std::vector<std::string_view> words = split_words(line);
   if (words.empty()) {
@@ -110,9 +88,7 @@ CommandPlan plan_command(std::string_view line, bool logged_in) {
     return plan_changepwd(args, logged_in);
   }
   // Everything else goes as typed, without the blanks around it.
-  const std::size_t first = line.find_first_not_of(" \t");
-  const std::size_t last = line.find_last_not_of(" \t");
-  return plain(std::string(line.substr(first, last - first + 1)), {});
+  return plain(std::string(trim_blanks(line)), {});
 }
 
 std::string register_request(std::string_view user, const Secret& hash) {

@@ -21,6 +21,7 @@
 #include "client/session.hpp"
 #include "client/signals.hpp"
 #include "client/tls_stream.hpp"
+#include "common/words.hpp"
 #include "protocol/handshake.hpp"
 
 namespace tsna::client {
@@ -258,15 +259,7 @@ int run_seed_flow(const ClientOptions& options) {
       return kExitOk;
     }
     editor.remember(input);
-    const std::string_view trimmed = [&] {
-      std::string_view s = input;
-      const std::size_t first = s.find_first_not_of(" \t");
-      if (first == std::string_view::npos) {
-        return std::string_view{};
-      }
-      return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-    }();
-    if (trimmed == "exit") {
+    if (trim_blanks(input) == "exit") {
       console.line(texts.goodbye);
       return kExitOk;
     }

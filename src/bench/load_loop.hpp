@@ -1,5 +1,6 @@
 // load_loop.hpp - the hot loop of the commands mode: one coroutine per active connection keeps
-// `depth` requests in flight until the worker stops. Allocates nothing per request.
+// `depth` requests in flight until the worker stops. Allocates nothing per request; internal
+// to bench/, and knows the server only by the replies reply_scanner.hpp counts.
 #pragma once
 
 #include <asio/awaitable.hpp>

@@ -1,5 +1,6 @@
 // worker_phases.hpp - the measured window as each worker sees it, on the worker's own thread:
 // the gate opens, the warmup ends and measuring begins, the end timer stops everything.
+// Internal to bench/; no I/O of its own beyond cancelling the worker's sockets.
 #pragma once
 
 #include "bench/run_state.hpp"

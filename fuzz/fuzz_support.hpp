@@ -14,6 +14,7 @@
 #include "commands/messages.hpp"
 #include "commands/number.hpp"
 #include "common/credentials.hpp"
+#include "protocol/handshake.hpp"
 
 namespace tsna::fuzz {
 
@@ -158,7 +159,7 @@ inline bool has_name_between(std::string_view text, std::string_view prefix,
 inline bool is_known_reply(int code, std::string_view text) {
   static constexpr std::string_view kOk[] = {
       msg::kHelpLoggedOut, msg::kHelpLoggedIn,    msg::kDisconnected,
-      msg::kLoginOk,       msg::kPasswordChanged, msg::kTsna2Accepted,
+      msg::kLoginOk,       msg::kPasswordChanged, kTsna2Accepted,
   };
   static constexpr std::string_view kFail[] = {
       msg::kInvalidLoggedOut,

@@ -353,7 +353,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     h.select(c);
     c.session->start();
-    TSNA_FUZZ_CHECK(c.session->output() == msg::kGreeting, c.session->output());
+    TSNA_FUZZ_CHECK(c.session->output() == kGreeting, c.session->output());
     c.session->output().clear();
     TSNA_FUZZ_CHECK(c.session->want() == Want::kRead, "not reading after start");
   }

@@ -12,7 +12,8 @@ std::size_t complete_tsna2_reply(std::string_view buffer) {
     }
     const std::string_view line = buffer.substr(pos, nl - pos);
     pos = nl + 1;
-    if (line.size() < 4 || line[3] != '-') {
+    const std::optional<ReplyHead> head = parse_reply_head(line);
+    if (!head || head->last) {
       return pos;
     }
   }

@@ -1,10 +1,14 @@
 // reply_scanner.hpp - counts complete replies in a byte stream for each server tsna-bench can
-// drive (TSNA/2 lines, classic reads, Redis inline replies). Pure: no sockets, no allocation.
+// drive (TSNA/2 lines, classic reads, Redis inline replies); a TSNA/2 line's head is read by
+// protocol/reply_head.hpp. Pure: no sockets, no allocation.
 #pragma once
 
 #include <cstddef>
 #include <cstring>
+#include <optional>
 #include <string_view>
+
+#include "protocol/reply_head.hpp"
 
 namespace tsna::bench {
 
@@ -27,10 +31,10 @@ class ReplyScanner {
       if (bytes.empty()) {
         return 0;
       }
-      on_reply(bytes.substr(0, 4) == "200:");
+      on_reply(is_last_line_with(bytes, Code::kOk));
       return 1;
     }
-    const std::size_t header = format_ == ReplyFormat::kTsna2 ? 4 : 1;
+    const std::size_t header = format_ == ReplyFormat::kTsna2 ? kReplyHeadBytes : 1;
     std::size_t replies = 0;
     const char* p = bytes.data();
     const char* const end = p + bytes.size();
@@ -56,10 +60,12 @@ class ReplyScanner {
       head_len_ = 0;
       in_text_ = false;
       if (format_ == ReplyFormat::kTsna2) {
-        if (whole_head && head_[3] == '-') {
+        const std::optional<ReplyHead> head =
+            whole_head ? parse_reply_head(std::string_view(head_, kReplyHeadBytes)) : std::nullopt;
+        if (head && !head->last) {
           continue;  // a continuation line of a multi-line reply
         }
-        on_reply(whole_head && std::string_view(head_, 4) == "200:");
+        on_reply(head && head->code == static_cast<int>(Code::kOk));
       } else {
         on_reply(whole_head && (head_[0] == '+' || head_[0] == ':'));
       }
@@ -72,7 +78,7 @@ class ReplyScanner {
   ReplyFormat format_;
   std::size_t head_len_ = 0;  // bytes of the current line's head seen so far
   bool in_text_ = false;      // the head is complete; looking for the line's end
-  char head_[4] = {};
+  char head_[kReplyHeadBytes] = {};
 };
 
 // TSNA/2: the length of the first complete reply at the front of `buffer` (up to and including

@@ -1,6 +1,6 @@
 // runner.hpp - runs one tsna-bench measurement against a live server: sets up users and
-// connections, drives the load on `threads` event loops, and collects a BenchResult.
-// The only asio user in bench/; knows nothing of the server's code, only its wire protocol.
+// connections, drives the load on `threads` event loops, and collects a BenchResult. The only
+// entry to the run (its parts are internal); knows the server only by its wire protocol.
 #pragma once
 
 #include "bench/options.hpp"

@@ -10,22 +10,12 @@
 #include <charconv>
 
 #include "client/messages.hpp"
+#include "common/words.hpp"
 
 namespace tsna::client {
 namespace {
 
 constexpr std::uint32_t kMaxPort = 65535;
-
-std::string_view trim(std::string_view s) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
-  while (!s.empty() && blank(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && blank(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -58,7 +48,7 @@ std::string Address::display() const {
 }
 
 std::variant<Address, AddressError> parse_address(std::string_view input) {
-  input = trim(input);
+  input = trim_blanks(input);
   const auto format_error = [&] {
     return AddressError{std::string(msg::kBadFormat) + std::string(input)};
   };

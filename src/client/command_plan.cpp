@@ -8,10 +8,6 @@ namespace {
 
 constexpr std::string_view kRedacted = "***";
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
 // "<command> <kept...> *** ***": the first `keep` arguments as typed, the rest redacted.
 std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args,
                              std::size_t keep) {
@@ -23,6 +19,16 @@ std::string redacted_request(std::string_view command, const std::vector<std::st
   return out;
 }
 
+// "<command> <user> <hash>"; a secret, like the hash in it.
+std::string user_hash_request(std::string_view command, std::string_view user, const Secret& hash) {
+  std::string out(command);
+  out += ' ';
+  out += user;
+  out += ' ';
+  out += hash.view();
+  return out;
+}
+
 CommandPlan plain(std::string wire, std::string_view progress) {
   CommandPlan plan;
   plan.kind = CommandKind::kPlain;
@@ -31,32 +37,21 @@ CommandPlan plain(std::string wire, std::string_view progress) {
   return plan;
 }
 
-CommandPlan plan_login(const std::vector<std::string_view>& args, bool logged_in) {
+// login and register: `<command> <user> [<password>]`; register asks for the password twice.
+CommandPlan plan_user_command(CommandKind kind, std::string_view command,
+                              const std::vector<std::string_view>& args, bool logged_in,
+                              std::string_view progress) {
   if (logged_in || args.empty() || args.size() > 2) {
-    return plain(redacted_request("login", args, 1), msg::kLogining);
+    return plain(redacted_request(command, args, 1), progress);
   }
   CommandPlan plan;
-  plan.kind = CommandKind::kLogin;
+  plan.kind = kind;
   plan.user = std::string(args[0]);
   if (args.size() == 2) {
     plan.inline_password.emplace(std::string(args[1]));
   }
-  plan.progress = msg::kLogining;
-  return plan;
-}
-
-CommandPlan plan_register(const std::vector<std::string_view>& args, bool logged_in) {
-  if (logged_in || args.empty() || args.size() > 2) {
-    return plain(redacted_request("register", args, 1), msg::kRegistering);
-  }
-  CommandPlan plan;
-  plan.kind = CommandKind::kRegister;
-  plan.user = std::string(args[0]);
-  if (args.size() == 2) {
-    plan.inline_password.emplace(std::string(args[1]));
-  }
-  plan.confirm = true;
-  plan.progress = msg::kRegistering;
+  plan.confirm = kind == CommandKind::kRegister;
+  plan.progress = progress;
   return plan;
 }
 
@@ -76,24 +71,6 @@ CommandPlan plan_changepwd(const std::vector<std::string_view>& args, bool logge
 
 }  // namespace
 
-std::vector<std::string_view> split_words(std::string_view line) {
-  std::vector<std::string_view> words;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_blank(line[i])) {
-      ++i;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && !is_blank(line[i])) {
-      ++i;
-    }
-    if (i > start) {
-      words.push_back(line.substr(start, i - start));
-    }
-  }
-  return words;
-}
-
 CommandPlan plan_command(std::string_view line, bool logged_in) {
   const std::vector<std::string_view> words = split_words(line);
   if (words.empty()) {
@@ -101,26 +78,21 @@ CommandPlan plan_command(std::string_view line, bool logged_in) {
   }
   const std::vector<std::string_view> args(words.begin() + 1, words.end());
   if (words[0] == "login") {
-    return plan_login(args, logged_in);
+    return plan_user_command(CommandKind::kLogin, "login", args, logged_in, msg::kLogining);
   }
   if (words[0] == "register") {
-    return plan_register(args, logged_in);
+    return plan_user_command(CommandKind::kRegister, "register", args, logged_in,
+                             msg::kRegistering);
   }
   if (words[0] == "changepwd") {
     return plan_changepwd(args, logged_in);
   }
   // Everything else goes as typed, without the blanks around it.
-  const std::size_t first = line.find_first_not_of(" \t");
-  const std::size_t last = line.find_last_not_of(" \t");
-  return plain(std::string(line.substr(first, last - first + 1)), {});
+  return plain(std::string(trim_blanks(line)), {});
 }
 
 std::string register_request(std::string_view user, const Secret& hash) {
-  std::string out = "register ";
-  out += user;
-  out += ' ';
-  out += hash.view();
-  return out;
+  return user_hash_request("register", user, hash);
 }
 
 std::string changepwd_request(const Secret& hash) {
@@ -130,11 +102,7 @@ std::string changepwd_request(const Secret& hash) {
 }
 
 std::string classic_login_request(std::string_view user, const Secret& hash) {
-  std::string out = "login ";
-  out += user;
-  out += ' ';
-  out += hash.view();
-  return out;
+  return user_hash_request("login", user, hash);
 }
 
 bool may_enter_history(std::string_view line) {

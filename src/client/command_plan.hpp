@@ -10,11 +10,9 @@
 
 #include "client/secret.hpp"
 #include "common/dialect.hpp"
+#include "common/words.hpp"  // split_words: lines split as the server splits them
 
 namespace tsna::client {
-
-// Arguments separated by runs of spaces or tabs, as the server splits them (SPEC 2.1).
-std::vector<std::string_view> split_words(std::string_view line);
 
 enum class CommandKind {
   kBlank,      // nothing typed: nothing is sent

@@ -4,13 +4,11 @@
 #include <array>
 
 #include "client/messages.hpp"
+#include "protocol/handshake.hpp"
 
 namespace tsna::client {
 namespace {
 
-constexpr std::string_view kGreeting = "success";
-constexpr std::string_view kHello = "hello TSNA/2\n";
-constexpr std::string_view kUpgraded = "200:TSNA/2";
 // The seed's client read replies with recv(1024); ours takes more so that a long reply is not
 // cut, and caps a TSNA/2 line so that a broken server cannot grow our memory without end.
 constexpr std::size_t kReadChunk = 64 * 1024;
@@ -79,7 +77,7 @@ IoResult Connection::read_greeting() {
 
 IoResult Connection::upgrade() {
   const Clock::time_point until = deadline();
-  if (IoResult r = stream_->write_all(kHello, until); !r.ok()) {
+  if (IoResult r = send_request(kHelloTsna2); !r.ok()) {
     return r;
   }
   while (buffer_.find('\n') == std::string::npos) {
@@ -99,7 +97,8 @@ IoResult Connection::upgrade() {
   if (!line.empty() && line.back() == '\r') {
     line.pop_back();
   }
-  if (line != kUpgraded) {
+  const std::optional<Reply> reply = parse_classic_reply(line);
+  if (!reply || !reply->ok() || reply->text != kTsna2Accepted) {
     return IoResult{IoStatus::kProtocol, std::string(msg::kNoTsna2)};
   }
   return IoResult{};

@@ -1,11 +1,11 @@
-// main.cpp - tsna's command line (SPEC 5.2) with CLI11; everything else is client/repl.hpp.
+// main.cpp - tsna's command line (SPEC 5.2) with CLI11; everything else is client/program.hpp.
 // Wrong arguments exit 2 (SPEC 5.5), --help and --version exit 0.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 
 #include "client/options.hpp"
-#include "client/repl.hpp"
+#include "client/program.hpp"
 #include "common/version.hpp"
 
 int main(int argc, char** argv) {

@@ -46,8 +46,6 @@ inline constexpr std::string_view kAnyAddress =
     "Invalid IP for 0.0.0.0, it represent all network interfaces.";
 inline constexpr std::string_view kConnectionFail = "Connection fail!";
 inline constexpr std::string_view kTryAgain = "Please try again";
-// Shown on connect (SPEC 5.1 step 3): the server's greeting.
-inline constexpr std::string_view kGreeting = "success";
 
 // Progress lines of the seed's client (SPEC 5.1 step 4); interactive sessions only.
 inline constexpr std::string_view kRegistering = "registering";

@@ -1,5 +1,5 @@
 // options.hpp - the client's command line as plain data (SPEC 5.2), filled by main.cpp (CLI11)
-// and read by client/repl.hpp. Depends on nothing.
+// and read by client/program.hpp. Depends on nothing.
 #pragma once
 
 #include <optional>

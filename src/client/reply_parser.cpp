@@ -1,54 +1,38 @@
-// reply_parser.cpp - reply parsing for both dialects and the user-facing reply text. Pure.
+// reply_parser.cpp - reply parsing for both dialects (a line's head read by
+// protocol/reply_head.hpp) and the user-facing reply text. Pure.
 #include "client/reply_parser.hpp"
 
+#include "protocol/reply_head.hpp"
+
 namespace tsna::client {
-namespace {
-
-// The code of "<3 digits><separator>...", or -1.
-int leading_code(std::string_view bytes, char separator) {
-  if (bytes.size() < 4 || bytes[3] != separator) {
-    return -1;
-  }
-  int code = 0;
-  for (std::size_t i = 0; i < 3; ++i) {
-    if (bytes[i] < '0' || bytes[i] > '9') {
-      return -1;
-    }
-    code = code * 10 + (bytes[i] - '0');
-  }
-  return code;
-}
-
-}  // namespace
 
 std::string format_reply(const Reply& reply) {
   return std::to_string(reply.code) + ":" + reply.text;
 }
 
 std::optional<Reply> parse_classic_reply(std::string_view bytes) {
-  const int code = leading_code(bytes, ':');
-  if (code < 0) {
+  const std::optional<ReplyHead> head = parse_reply_head(bytes);
+  if (!head || !head->last) {
     return std::nullopt;
   }
-  return Reply{code, std::string(bytes.substr(4))};
+  return Reply{head->code, std::string(bytes.substr(kReplyHeadBytes))};
 }
 
 ReplyAssembler::Step ReplyAssembler::add_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);
   }
-  const bool last = leading_code(line, ':') >= 0;
-  const int code = last ? leading_code(line, ':') : leading_code(line, '-');
-  if (code < 0 || (started_ && code != reply_.code)) {
+  const std::optional<ReplyHead> head = parse_reply_head(line);
+  if (!head || (started_ && head->code != reply_.code)) {
     return Step::kError;
   }
   if (started_) {
     reply_.text.push_back('\n');
   }
   started_ = true;
-  reply_.code = code;
-  reply_.text.append(line.substr(4));
-  return last ? Step::kDone : Step::kNeedMore;
+  reply_.code = head->code;
+  reply_.text.append(line.substr(kReplyHeadBytes));
+  return head->last ? Step::kDone : Step::kNeedMore;
 }
 
 Reply ReplyAssembler::take() {

@@ -7,14 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/reply.hpp"
+
 namespace tsna::client {
 
 struct Reply {
   int code = 0;      // 200, 300 or 400 (SPEC 1.3)
   std::string text;  // the classic text: a TSNA/2 multi-line reply's lines joined with '\n'
 
-  bool ok() const { return code == 200; }
-  bool is_challenge() const { return code == 300; }
+  bool ok() const { return code == static_cast<int>(Code::kOk); }
+  bool is_challenge() const { return code == static_cast<int>(Code::kChallenge); }
 };
 
 // "<code>:<text>", the way the seed showed a reply and the way scripts get it (SPEC 5.1, 5.5).

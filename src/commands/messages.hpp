@@ -68,10 +68,8 @@ inline constexpr std::string_view kDivideUsage =
 inline constexpr std::string_view kDivideByZero = "The dividend cannot be zero!";
 inline constexpr std::string_view kOutOfRange = "Result is out of range!";
 
-// Protocol (SPEC 1)
-inline constexpr std::string_view kGreeting = "success";
+// Protocol (SPEC 1); the greeting and the upgrade are protocol/handshake.hpp's
 inline constexpr std::string_view kTooLong = "Message too long";
-inline constexpr std::string_view kTsna2Accepted = "TSNA/2";
 inline constexpr std::string_view kUnsupportedVersion =
     "Unsupported protocol version; this server speaks TSNA/2";
 inline constexpr std::string_view kTooManyConnections = "Too many connections";

@@ -1,8 +1,6 @@
 // server.cpp - event loops, acceptor, deadline sweeps, admission and graceful stop (SPEC 4).
 #include "server/server.hpp"
 
-#include <sys/resource.h>
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -20,6 +18,7 @@
 #include "auth/login_throttle.hpp"
 #include "auth/openssl_random.hpp"
 #include "commands/messages.hpp"
+#include "common/file_limit.hpp"
 #include "server/connection.hpp"
 #include "server/store_executor.hpp"
 #include "server/tls_connection.hpp"
@@ -41,21 +40,13 @@ struct Worker {
   asio::steady_timer sweep{io};
 };
 
-// Raises the open-file limit so that --max-connections sockets fit (SPEC 4.1).
-void raise_file_limit(std::size_t max_connections) {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    return;
-  }
-  const rlim_t want = static_cast<rlim_t>(max_connections) + 64;
-  if (lim.rlim_cur >= want) {
-    return;
-  }
-  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
-  if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < want) {
+// Raises the open-file limit so that --max-connections sockets fit (SPEC 4.1); warns if not.
+void raise_file_limit_for(std::size_t max_connections) {
+  const std::optional<FileLimit> limit = raise_file_limit(max_connections);
+  if (limit && !limit->enough()) {
     std::fprintf(stderr,
                  "tsna-server: warning: open-file limit %llu is below --max-connections %zu\n",
-                 static_cast<unsigned long long>(lim.rlim_cur), max_connections);
+                 static_cast<unsigned long long>(limit->current), max_connections);
   }
 }
 
@@ -161,7 +152,7 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   store_executor = std::make_unique<StoreExecutor>(*store);
   connection_services = {&session_context, store_executor.get(), &open_connections};
 
-  raise_file_limit(options.limits.max_connections);
+  raise_file_limit_for(options.limits.max_connections);
   if (options.tls_enabled()) {
     tls = make_tls_context(options.tls_cert, options.tls_key);
   }

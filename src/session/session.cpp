@@ -10,6 +10,7 @@
 #include "auth/ntlm.hpp"
 #include "commands/command.hpp"
 #include "commands/messages.hpp"
+#include "protocol/handshake.hpp"
 
 namespace tsna {
 
@@ -34,7 +35,6 @@ namespace {
 constexpr std::string_view kHello = "hello";
 // Held-input capacity kept after a resume; more is released (STYLE 6.1: idle connections small).
 constexpr std::size_t kKeepPendingCapacity = 256;
-constexpr std::string_view kHelloTsna2 = "hello TSNA/2";
 
 std::string_view first_word(std::string_view line) {
   const std::size_t start = line.find_first_not_of(" \t");
@@ -64,7 +64,7 @@ Session::Session(const SessionContext& ctx, std::string_view peer)
 Session::~Session() = default;
 
 void Session::start() {
-  output_.append(msg::kGreeting);
+  output_.append(kGreeting);
 }
 
 void Session::set_channel_binding(const std::array<std::uint8_t, 32>& binding) {
@@ -171,7 +171,7 @@ void Session::handle_message(std::string_view message) {
     if (message == kHelloTsna2) {
       dialect_ = Dialect::kTsna2;
       audit_identity_ = 0;
-      reply(Code::kOk, msg::kTsna2Accepted);
+      reply(Code::kOk, kTsna2Accepted);
       audit(message, false, 200);
       return;
     }

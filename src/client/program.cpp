@@ -1,6 +1,6 @@
-// repl.cpp - program flow: choose the mode, connect (greeting, upgrade), run sessions, map the
+// program.cpp - program flow: choose the mode, connect (greeting, upgrade), run sessions, map the
 // outcome to an exit status. The seed's flow returns to the host prompt after each session.
-#include "client/repl.hpp"
+#include "client/program.hpp"
 
 #include <langinfo.h>
 #include <unistd.h>
@@ -21,6 +21,8 @@
 #include "client/session.hpp"
 #include "client/signals.hpp"
 #include "client/tls_stream.hpp"
+#include "common/words.hpp"
+#include "protocol/handshake.hpp"
 
 namespace tsna::client {
 namespace {
@@ -118,24 +120,57 @@ std::unique_ptr<Connection> open_connection(const Address& address, const Client
   return connection;
 }
 
+// How a connection that could not be opened is reported. The seed's flow prints the seed's
+// bare line (then "Please try again"); a direct start or a script says why, on stderr.
+enum class FailureStyle { kSeed, kDirect };
+
+// open_connection, and on failure the report of why (or that a stop signal came).
+std::unique_ptr<Connection> open_or_report(const Address& address, const ClientOptions& options,
+                                           const Console& console, FailureStyle style) {
+  OpenFailure failure = OpenFailure::kNone;
+  std::string why;
+  std::unique_ptr<Connection> connection = open_connection(address, options, failure, why);
+  if (connection) {
+    return connection;
+  }
+  if (pending_stop_signal() != 0) {
+    console.error(msg::kInterrupted);
+  } else if (style == FailureStyle::kSeed) {
+    console.line(failure == OpenFailure::kConnect ? std::string(msg::kConnectionFail) : why);
+  } else if (failure == OpenFailure::kConnect) {
+    console.error(std::string(msg::kConnectionFail) + " (" + address.display() + ": " + why + ")");
+  } else {
+    console.error(address.display() + ": " + why);
+  }
+  return nullptr;
+}
+
+// The exit status of a session that ended with `end` (SPEC 5.5); `failed`: some reply was a 400
+// and that counts (scripts).
+int exit_status(SessionEnd end, bool failed) {
+  switch (end) {
+    case SessionEnd::kDisconnected:
+    case SessionEnd::kInputEnded:
+      return failed ? kExitFailure : kExitOk;
+    case SessionEnd::kInterrupted:
+      return stop_status();
+    case SessionEnd::kLost:
+    case SessionEnd::kNoPassword:
+      break;
+  }
+  return kExitUsage;
+}
+
 int run_script(const Address& address, const ClientOptions& options) {
   const Console console(false);
   std::unique_ptr<Secret> preset;
   if (!load_preset_password(options, console, preset)) {
     return kExitUsage;
   }
-  OpenFailure failure = OpenFailure::kNone;
-  std::string why;
-  std::unique_ptr<Connection> connection = open_connection(address, options, failure, why);
+  std::unique_ptr<Connection> connection =
+      open_or_report(address, options, console, FailureStyle::kDirect);
   if (!connection) {
-    if (pending_stop_signal() != 0) {
-      console.error(msg::kInterrupted);
-      return stop_status();
-    }
-    console.error(failure == OpenFailure::kConnect ? std::string(msg::kConnectionFail) + " (" +
-                                                         address.display() + ": " + why + ")"
-                                                   : address.display() + ": " + why);
-    return kExitUsage;
+    return pending_stop_signal() != 0 ? stop_status() : kExitUsage;
   }
   auth::OpenSslRandom random;
   Session session(*connection, console, SessionSettings{address.display(), preset.get()}, random);
@@ -158,47 +193,23 @@ int run_script(const Address& address, const ClientOptions& options) {
   } else {
     input = std::make_unique<FdLineSource>(STDIN_FILENO);
   }
-  switch (session.run(*input)) {
-    case SessionEnd::kDisconnected:
-    case SessionEnd::kInputEnded:
-      return session.saw_failure() ? kExitFailure : kExitOk;
-    case SessionEnd::kInterrupted:
-      return stop_status();
-    case SessionEnd::kLost:
-    case SessionEnd::kNoPassword:
-      break;
-  }
-  return kExitUsage;
+  const SessionEnd end = session.run(*input);
+  return exit_status(end, session.saw_failure());
 }
-
-// How an interactive start reports a connection it could not open. The seed's flow prints the
-// seed's bare line (then "Please try again"); a direct start says why, on stderr.
-enum class FailureStyle { kSeed, kDirect };
 
 // Step 3 onwards of SPEC 5.1 for one address; returns how the session ended, or nullopt when
 // no session started (the reason printed).
 std::optional<SessionEnd> interactive_session(const Address& address, const ClientOptions& options,
                                               const Console& console, LineEditor& editor,
                                               const Secret* preset, FailureStyle style) {
-  OpenFailure failure = OpenFailure::kNone;
-  std::string why;
-  std::unique_ptr<Connection> connection = open_connection(address, options, failure, why);
+  std::unique_ptr<Connection> connection = open_or_report(address, options, console, style);
   if (!connection) {
     if (pending_stop_signal() != 0) {
-      console.error(msg::kInterrupted);
       return SessionEnd::kInterrupted;
-    }
-    if (style == FailureStyle::kSeed) {
-      console.line(failure == OpenFailure::kConnect ? std::string(msg::kConnectionFail) : why);
-    } else if (failure == OpenFailure::kConnect) {
-      console.error(std::string(msg::kConnectionFail) + " (" + address.display() + ": " + why +
-                    ")");
-    } else {
-      console.error(address.display() + ": " + why);
     }
     return std::nullopt;
   }
-  console.line(msg::kGreeting);
+  console.line(kGreeting);
   auth::OpenSslRandom random;
   Session session(*connection, console, SessionSettings{address.display(), preset}, random);
   if (options.user) {
@@ -218,20 +229,8 @@ int run_direct(const Address& address, const ClientOptions& options) {
   LineEditor editor(LineEditor::default_history_path());
   const std::optional<SessionEnd> end =
       interactive_session(address, options, console, editor, preset.get(), FailureStyle::kDirect);
-  if (!end) {
-    return kExitUsage;
-  }
-  switch (*end) {
-    case SessionEnd::kDisconnected:
-    case SessionEnd::kInputEnded:
-      return kExitOk;
-    case SessionEnd::kInterrupted:
-      return stop_status();
-    case SessionEnd::kLost:
-    case SessionEnd::kNoPassword:
-      break;
-  }
-  return kExitUsage;
+  // An interactive session's 400 replies were seen by the user: they do not make it fail.
+  return end ? exit_status(*end, false) : kExitUsage;
 }
 
 int run_seed_flow(const ClientOptions& options) {
@@ -257,15 +256,7 @@ int run_seed_flow(const ClientOptions& options) {
       return kExitOk;
     }
     editor.remember(input);
-    const std::string_view trimmed = [&] {
-      std::string_view s = input;
-      const std::size_t first = s.find_first_not_of(" \t");
-      if (first == std::string_view::npos) {
-        return std::string_view{};
-      }
-      return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-    }();
-    if (trimmed == "exit") {
+    if (trim_blanks(input) == "exit") {
       console.line(texts.goodbye);
       return kExitOk;
     }

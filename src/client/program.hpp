@@ -1,6 +1,6 @@
-// repl.hpp - the whole client program after option parsing (SPEC 5): the seed's flow (banner,
-// host prompt, sessions, goodbye), a direct start with an address, and scripts. Returns the
-// exit status.
+// program.hpp - the whole client program after option parsing (SPEC 5): which mode (the seed's
+// flow, a direct start with an address, a script), connecting, the sessions, and the exit
+// status they add up to. The line editing and the command loop are line_editor / session's.
 #pragma once
 
 #include "client/options.hpp"

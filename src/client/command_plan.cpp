@@ -2,19 +2,18 @@
 #include "client/command_plan.hpp"
 
 #include "client/messages.hpp"
+#include "common/secret_arguments.hpp"
+#include "common/words.hpp"
 
 namespace tsna::client {
 namespace {
 
 constexpr std::string_view kRedacted = "***";
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
-// "<command> <kept...> *** ***": the first `keep` arguments as typed, the rest redacted.
-std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args,
-                             std::size_t keep) {
+// "<command> <kept...> *** ***": the arguments before the command's first secret one as typed,
+// the rest redacted (common/secret_arguments.hpp says which).
+std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args) {
+  const std::size_t keep = find_secret_bearing_command(command)->first_secret_argument - 1;
   std::string out(command);
   for (std::size_t i = 0; i < args.size(); ++i) {
     out += ' ';
@@ -33,7 +32,7 @@ CommandPlan plain(std::string wire, std::string_view progress) {
 
 CommandPlan plan_login(const std::vector<std::string_view>& args, bool logged_in) {
   if (logged_in || args.empty() || args.size() > 2) {
-    return plain(redacted_request("login", args, 1), msg::kLogining);
+    return plain(redacted_request("login", args), msg::kLogining);
   }
   CommandPlan plan;
   plan.kind = CommandKind::kLogin;
@@ -47,7 +46,7 @@ CommandPlan plan_login(const std::vector<std::string_view>& args, bool logged_in
 
 CommandPlan plan_register(const std::vector<std::string_view>& args, bool logged_in) {
   if (logged_in || args.empty() || args.size() > 2) {
-    return plain(redacted_request("register", args, 1), msg::kRegistering);
+    return plain(redacted_request("register", args), msg::kRegistering);
   }
   CommandPlan plan;
   plan.kind = CommandKind::kRegister;
@@ -62,7 +61,7 @@ CommandPlan plan_register(const std::vector<std::string_view>& args, bool logged
 
 CommandPlan plan_changepwd(const std::vector<std::string_view>& args, bool logged_in) {
   if (!logged_in || args.size() > 1) {
-    return plain(redacted_request("changepwd", args, 0), msg::kChangepwding);
+    return plain(redacted_request("changepwd", args), msg::kChangepwding);
   }
   CommandPlan plan;
   plan.kind = CommandKind::kChangepwd;
@@ -78,19 +77,7 @@ CommandPlan plan_changepwd(const std::vector<std::string_view>& args, bool logge
 
 std::vector<std::string_view> split_words(std::string_view line) {
   std::vector<std::string_view> words;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_blank(line[i])) {
-      ++i;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && !is_blank(line[i])) {
-      ++i;
-    }
-    if (i > start) {
-      words.push_back(line.substr(start, i - start));
-    }
-  }
+  tsna::split_words(line, words);
   return words;
 }
 
@@ -110,9 +97,7 @@ CommandPlan plan_command(std::string_view line, bool logged_in) {
     return plan_changepwd(args, logged_in);
   }
   // Everything else goes as typed, without the blanks around it.
-  const std::size_t first = line.find_first_not_of(" \t");
-  const std::size_t last = line.find_last_not_of(" \t");
-  return plain(std::string(line.substr(first, last - first + 1)), {});
+  return plain(std::string(trim_words(line)), {});
 }
 
 std::string register_request(std::string_view user, const Secret& hash) {
@@ -143,8 +128,8 @@ bool may_enter_history(std::string_view line) {
     return false;
   }
   // A prefix, not the whole word: a glued typo ("loginbob secret") stays out too.
-  for (std::string_view command : {"login", "register", "changepwd"}) {
-    if (words[0].starts_with(command)) {
+  for (const SecretBearingCommand& command : kSecretBearingCommands) {
+    if (words[0].starts_with(command.name)) {
       return false;
     }
   }

@@ -16,6 +16,7 @@
 
 #include "audit/json_line.hpp"
 #include "audit/redact.hpp"
+#include "common/secret_arguments.hpp"
 #include "fuzz_support.hpp"
 
 namespace tsna {
@@ -78,14 +79,20 @@ void check_redaction(std::string_view raw, bool is_answer, std::size_t cap) {
     TSNA_FUZZ_CHECK(full == kRedacted, full);
     return;
   }
-  // Separators are kept exactly; after login/register/changepwd every argument is "***".
+  // Separators are kept exactly; from a secret-bearing command's first secret argument on
+  // (common/secret_arguments.hpp), every word is "***", and the words before it are untouched.
   const Tokens in = tokens_of(raw);
   const Tokens out = tokens_of(full);
   TSNA_FUZZ_CHECK(in.separators == out.separators && in.words.size() == out.words.size(), full);
-  const bool secret = !in.words.empty() && (in.words[0] == "login" || in.words[0] == "register" ||
-                                            in.words[0] == "changepwd");
+  const SecretBearingCommand* command =
+      in.words.empty() ? nullptr : find_secret_bearing_command(in.words[0]);
+  const bool secret = command != nullptr;
   for (std::size_t i = 1; secret && i < out.words.size(); ++i) {
-    TSNA_FUZZ_CHECK(out.words[i] == kRedacted, full);
+    if (i >= command->first_secret_argument) {
+      TSNA_FUZZ_CHECK(out.words[i] == kRedacted, full);
+    } else if (is_valid_utf8(in.words[i]) && longest_hex_run(in.words[i]) < 32) {
+      TSNA_FUZZ_CHECK(out.words[i] == in.words[i], full);
+    }
   }
   if (!secret && is_valid_utf8(raw) && longest_hex_run(raw) < 32) {
     TSNA_FUZZ_CHECK(full == raw, full);
@@ -237,6 +244,13 @@ void check_json_line(const AuditEvent& e, std::int64_t ns, std::size_t cap) {
   TSNA_FUZZ_CHECK(take(s, dialect_name(e.dialect)) && take(s, "\",\"cmd\":"), whole);
   const std::optional<std::string> cmd = json_string(s);
   TSNA_FUZZ_CHECK(cmd && *cmd == redact(e.cmd, e.is_answer, cap), whole);
+  if (e.login) {
+    // The name a login was for: redacted as any text (a hex run of 32+ is "***").
+    TSNA_FUZZ_CHECK(take(s, ",\"login\":"), whole);
+    const std::optional<std::string> login = json_string(s);
+    TSNA_FUZZ_CHECK(login && *login == redact(*e.login, false, cap), whole);
+    TSNA_FUZZ_CHECK(longest_hex_run(*login) < 32, whole);
+  }
   TSNA_FUZZ_CHECK(take(s, ",\"code\":"), whole);
   TSNA_FUZZ_CHECK(take(s, e.code == 0 ? std::string("null") : std::to_string(e.code)), whole);
   TSNA_FUZZ_CHECK(s == "}\n", whole);
@@ -274,6 +288,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   e.dialect = (flags & 0x10) != 0 ? Dialect::kTsna2 : Dialect::kClassic;
   e.cmd = cmd;
   e.is_answer = (flags & 1) != 0;
+  if (e.is_answer && (flags & 0x80) != 0) {
+    e.login = user;
+  }
   constexpr int kCodes[] = {0, 200, 300, 400};
   e.code = kCodes[(flags >> 1) & 3];
   check_json_line(e, ns, cap);

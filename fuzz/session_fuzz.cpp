@@ -33,7 +33,7 @@
 #include "auth/login_throttle.hpp"
 #include "fuzz_support.hpp"
 #include "session/session.hpp"
-#include "store/memory_user_store.hpp"
+#include "support/memory_user_store.hpp"
 
 namespace tsna {
 namespace {
@@ -231,7 +231,7 @@ struct Harness {
         }
         case Want::kFlush: {
           take_output(true);
-          session()->on_flushed();
+          session()->on_output_sent();
           break;
         }
         case Want::kClose: {

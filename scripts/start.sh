@@ -10,7 +10,7 @@ cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DTSNA_BUILD_TES
   -DTSNA_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build build-release -j "$(nproc)" --target tsna-server tsna
 
-mkdir -p tsna-data
+mkdir -p tsna-data && chmod 0700 tsna-data
 ./build-release/src/tsna-server --data-dir tsna-data "$@" >tsna-data/server.log 2>&1 &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT

@@ -14,7 +14,8 @@
 #include "auth/ntlm.hpp"
 #include "auth/openssl_random.hpp"
 #include "session/session.hpp"
-#include "store/memory_user_store.hpp"
+#include "support/memory_user_store.hpp"
+#include "support/null_audit_sink.hpp"
 
 namespace {
 

@@ -18,7 +18,10 @@ struct AuditEvent {
   Dialect dialect;
   std::string_view cmd;    // the raw message as received (redacted by the sink)
   bool is_answer = false;  // the answer to a challenge: recorded as "***" whatever it holds
-  int code = 0;            // the reply's code (200, 300, 400), or 0 for none (null)
+  // For an answer: the name the login was for (the record's "login" field), so that a failed
+  // login says which account it tried, as OpenSSH's "Failed password for NAME" does.
+  std::optional<std::string_view> login;
+  int code = 0;  // the reply's code (200, 300, 400), or 0 for none (null)
   // Nonzero: every event with this value has the same peer, user and dialect, so a sink may
   // reuse their formatting. Take values from next_audit_identity().
   std::uint64_t identity = 0;
@@ -50,12 +53,6 @@ class AuditBatch {
 
  private:
   AuditSink& sink_;
-};
-
-// Discards everything; for tests and benchmarks of other layers.
-class NullAuditSink final : public AuditSink {
- public:
-  void record(const AuditEvent&) override {}
 };
 
 }  // namespace tsna

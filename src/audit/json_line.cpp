@@ -9,6 +9,8 @@
 
 #include "audit/redact.hpp"
 #include "common/dialect.hpp"
+#include "common/secret_arguments.hpp"
+#include "common/words.hpp"
 
 namespace tsna {
 namespace {
@@ -112,14 +114,7 @@ bool is_plain_command(std::string_view cmd, std::size_t max_bytes) {
       return false;
     }
   }
-  const std::size_t start = cmd.find_first_not_of(" \t");
-  if (start == std::string_view::npos) {
-    return true;
-  }
-  const std::size_t end = cmd.find_first_of(" \t", start);
-  const std::string_view first =
-      cmd.substr(start, end == std::string_view::npos ? end : end - start);
-  return first != "login" && first != "register" && first != "changepwd";
+  return find_secret_bearing_command(first_word(cmd)) == nullptr;
 }
 
 }  // namespace
@@ -206,7 +201,16 @@ void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max
     append_redacted_command(out, e.cmd, e.is_answer, cmd_max_bytes);
     escape_tail(out, cmd_from);
   }
-  out += R"(","code":)";
+  out += '"';
+  if (e.login) {
+    // A name, redacted as any other text: a name that is a run of 32 hex digits is "***" too.
+    out += R"(,"login":")";
+    const std::size_t login_from = out.size();
+    append_redacted_command(out, *e.login, false, cmd_max_bytes);
+    escape_tail(out, login_from);
+    out += '"';
+  }
+  out += R"(,"code":)";
   if (e.code == 0) {
     out += "null";
   } else {

@@ -13,7 +13,9 @@ namespace tsna {
 
 // Appends one record and '\n', keys in this order:
 //   {"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:49117","user":"bob" or null,
-//    "dialect":"classic" or "tsna2","cmd":"<append_redacted_command>","code":200 or null}
+//    "dialect":"classic" or "tsna2","cmd":"<append_redacted_command>",
+//    "login":"carol" (only when e.login is set: the record of a challenge answer),
+//    "code":200 or null}
 // `code` is null when e.code == 0. Strings go through append_json_string. Allocates nothing
 // beyond growing `out`.
 void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes);
@@ -21,7 +23,7 @@ void append_json_line(std::string& out, const AuditEvent& e, std::size_t cmd_max
 // The three pieces append_json_line() joins, for a writer that caches the middle one:
 //   {"ts":"<ts>"                      append_json_head
 //   ,"peer":..,"user":..,"dialect":.. append_json_identity (depends on e.identity's fields only)
-//   ,"cmd":"..","code":..}\n          append_json_tail
+//   ,"cmd":"..",["login":"..",]"code":..}\n   append_json_tail
 void append_json_head(std::string& out, const AuditEvent& e);
 void append_json_identity(std::string& out, const AuditEvent& e);
 void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes);

@@ -2,7 +2,9 @@
 // Works byte by byte on string_views and appends to the caller's string; no other allocation.
 #include "audit/redact.hpp"
 
+#include "common/secret_arguments.hpp"
 #include "common/utf8.hpp"
+#include "common/words.hpp"
 
 namespace tsna {
 namespace {
@@ -11,20 +13,12 @@ constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD in UTF-
 // A 32-hex-digit run is a password hash, a nonce or a MAC half (SPEC 1.2, 2.2): never logged.
 constexpr std::size_t kSecretHexRun = 32;
 
-bool is_separator(char c) {
-  return c == ' ' || c == '\t';
-}
-
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 bool is_continuation(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-bool masks_arguments(std::string_view command) {
-  return command == "login" || command == "register" || command == "changepwd";
 }
 
 // Appends one word (no separators inside) with hex runs of 32+ digits masked. Splitting the
@@ -95,31 +89,34 @@ void append_redacted_command(std::string& out, std::string_view raw, bool is_ans
     cut(out, start, max_bytes);
     return;
   }
-  bool first_word = true;
-  bool mask = false;
+  // Words are counted from 0 (the command); from `first_secret` on they are masked.
+  std::size_t word_index = 0;
+  std::size_t first_secret = 0;  // 0: nothing is masked
   std::size_t i = 0;
   // Stops early once past the cap: whatever follows would be cut anyway.
   while (i < raw.size() && out.size() - start <= max_bytes) {
     std::size_t j = i;
-    if (is_separator(raw[i])) {
-      while (j < raw.size() && is_separator(raw[j])) {
+    if (is_word_separator(raw[i])) {
+      while (j < raw.size() && is_word_separator(raw[j])) {
         ++j;
       }
       out.append(raw.substr(i, j - i));
     } else {
-      while (j < raw.size() && !is_separator(raw[j])) {
+      while (j < raw.size() && !is_word_separator(raw[j])) {
         ++j;
       }
       const std::string_view word = raw.substr(i, j - i);
-      if (first_word) {
-        first_word = false;
-        mask = masks_arguments(word);
-        append_word(out, word);
-      } else if (mask) {
+      if (word_index == 0) {
+        if (const SecretBearingCommand* c = find_secret_bearing_command(word)) {
+          first_secret = c->first_secret_argument;
+        }
+      }
+      if (first_secret != 0 && word_index >= first_secret) {
         out += kRedacted;
       } else {
         append_word(out, word);
       }
+      ++word_index;
     }
     i = j;
   }

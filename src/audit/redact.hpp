@@ -1,6 +1,6 @@
 // redact.hpp - turns an untrusted message into the audit log's `cmd` text (SPEC 4.3): secrets
 // masked, invalid UTF-8 replaced, length capped. Pure: no I/O, no JSON, no locks; depends on
-// nothing.
+// common only.
 #pragma once
 
 #include <cstddef>
@@ -22,8 +22,10 @@ void append_valid_utf8(std::string& out, std::string_view raw);
 //  - is_answer (the answer to a challenge, text or raw bytes): "***" whatever it holds;
 //  - otherwise invalid UTF-8 as in append_valid_utf8; words are separated by runs of spaces and
 //    tabs, which are kept exactly as sent (leading and trailing ones too);
-//  - if the first word is exactly `login`, `register` or `changepwd` (commands are
-//    case-sensitive, SPEC 2.1), every following word becomes "***";
+//  - if the first word is a command of kSecretBearingCommands (common/secret_arguments.hpp;
+//    exact match, commands are case-sensitive), each argument from its first secret one on
+//    becomes "***": `login carol <hash>` -> `login carol ***`, `changepwd <hash>` ->
+//    `changepwd ***`; the user name before it stays;
 //  - in every word, each run of 32 or more hex digits [0-9a-fA-F] becomes "***";
 //  - the result is cut to at most max_bytes bytes, never inside a UTF-8 sequence (the cut comes
 //    after redaction, so it can never expose part of a secret).

@@ -2,15 +2,18 @@
 #include "client/command_plan.hpp"
 
 #include "client/messages.hpp"
+#include "common/secret_arguments.hpp"
+#include "common/words.hpp"
 
 namespace tsna::client {
 namespace {
 
 constexpr std::string_view kRedacted = "***";
 
-// "<command> <kept...> *** ***": the first `keep` arguments as typed, the rest redacted.
-std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args,
-                             std::size_t keep) {
+// "<command> <kept...> *** ***": the arguments before the command's first secret one as typed,
+// the rest redacted (common/secret_arguments.hpp says which).
+std::string redacted_request(std::string_view command, const std::vector<std::string_view>& args) {
+  const std::size_t keep = find_secret_bearing_command(command)->first_secret_argument - 1;
   std::string out(command);
   for (std::size_t i = 0; i < args.size(); ++i) {
     out += ' ';
@@ -42,7 +45,7 @@ CommandPlan plan_user_command(CommandKind kind, std::string_view command,
                               const std::vector<std::string_view>& args, bool logged_in,
                               std::string_view progress) {
   if (logged_in || args.empty() || args.size() > 2) {
-    return plain(redacted_request(command, args, 1), progress);
+    return plain(redacted_request(command, args), progress);
   }
   CommandPlan plan;
   plan.kind = kind;
@@ -57,7 +60,7 @@ CommandPlan plan_user_command(CommandKind kind, std::string_view command,
 
 CommandPlan plan_changepwd(const std::vector<std::string_view>& args, bool logged_in) {
   if (!logged_in || args.size() > 1) {
-    return plain(redacted_request("changepwd", args, 0), msg::kChangepwding);
+    return plain(redacted_request("changepwd", args), msg::kChangepwding);
   }
   CommandPlan plan;
   plan.kind = CommandKind::kChangepwd;
@@ -111,8 +114,8 @@ bool may_enter_history(std::string_view line) {
     return false;
   }
   // A prefix, not the whole word: a glued typo ("loginbob secret") stays out too.
-  for (std::string_view command : {"login", "register", "changepwd"}) {
-    if (words[0].starts_with(command)) {
+  for (const SecretBearingCommand& command : kSecretBearingCommands) {
+    if (words[0].starts_with(command.name)) {
       return false;
     }
   }

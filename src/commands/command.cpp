@@ -9,7 +9,9 @@
 #include "commands/calculator.hpp"
 #include "commands/messages.hpp"
 #include "common/credentials.hpp"
+#include "common/secret_arguments.hpp"
 #include "common/utf8.hpp"
+#include "common/words.hpp"
 
 namespace tsna {
 namespace {
@@ -25,24 +27,6 @@ Outcome fail(std::string_view text) {
 
 std::string_view invalid_command(const CommandContext& ctx) {
   return ctx.user ? msg::kInvalidLoggedIn : msg::kInvalidLoggedOut;
-}
-
-// Words separated by runs of spaces or tabs; leading and trailing ones ignored (SPEC 2.1).
-void split_words(std::string_view line, std::vector<std::string_view>& words) {
-  words.clear();
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
-      ++i;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') {
-      ++i;
-    }
-    if (i > start) {
-      words.push_back(line.substr(start, i - start));
-    }
-  }
 }
 
 Outcome on_help(Args args, const CommandContext& ctx, std::string&) {
@@ -158,10 +142,6 @@ constexpr std::array<CommandSpec, 13> kCommands{{
     {"divide", false, true, &on_calc<Operation::kDivide>},
 }};
 
-bool carries_secret(std::string_view word) {
-  return word == "login" || word == "register" || word == "changepwd";
-}
-
 }  // namespace
 
 Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& scratch) {
@@ -170,7 +150,7 @@ Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& 
   // Classic messages that would put a hash on the wire are refused before any other check
   // unless the operator opted in (SPEC 1.1).
   if (ctx.dialect == Dialect::kClassic && !ctx.allow_classic_login && !words.empty() &&
-      carries_secret(words.front())) {
+      find_secret_bearing_command(words.front()) != nullptr) {
     return fail(msg::kClassicLoginDisabled);
   }
   if (words.empty() || line.find('\0') != std::string_view::npos || !is_valid_utf8(line)) {
@@ -185,10 +165,6 @@ Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& 
     }
   }
   return fail(invalid_command(ctx));
-}
-
-std::string_view help_text(bool logged_in) {
-  return logged_in ? msg::kHelpLoggedIn : msg::kHelpLoggedOut;
 }
 
 }  // namespace tsna

@@ -40,7 +40,4 @@ struct Outcome {
 // Never allocates once `scratch` has grown to the longest reply.
 Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& scratch);
 
-// The commands valid in a state, for the client's tab completion.
-std::string_view help_text(bool logged_in);
-
 }  // namespace tsna

@@ -12,10 +12,6 @@
 namespace tsna {
 namespace {
 
-// An output buffer grown past this by one big burst is released after it is written, so an
-// idle connection keeps only a small one (STYLE 6.1).
-constexpr std::size_t kKeepOutputCapacity = 4096;
-
 class PlainConnection {
  public:
   PlainConnection(LoopSocket socket, WorkerState& worker, const ConnectionServices& services,
@@ -37,7 +33,7 @@ class PlainConnection {
   }
 
  private:
-  enum class AfterWrite { kStep, kFlushed, kClose };
+  enum class AfterWrite { kStep, kClose };
 
   // Runs `f`; an exception from the session layer ends this connection, never the loop.
   template <typename F>
@@ -74,7 +70,7 @@ class PlainConnection {
             }));
         return;
       case Want::kFlush:
-        write(AfterWrite::kFlushed);
+        write(AfterWrite::kStep);
         return;
       case Want::kClose:
         if (session_.output().empty()) {
@@ -133,15 +129,7 @@ class PlainConnection {
       finish();
       return;
     }
-    std::string& out = session_.output();
-    if (out.capacity() > kKeepOutputCapacity) {
-      std::string().swap(out);
-    } else {
-      out.clear();
-    }
-    if (after == AfterWrite::kFlushed) {
-      session_.on_flushed();
-    }
+    session_.on_output_sent();
     step();
   }
 

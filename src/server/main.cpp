@@ -13,6 +13,7 @@
 
 #include "common/version.hpp"
 #include "server/server.hpp"
+#include "store/data_dir.hpp"
 #include "store/sqlite_user_store.hpp"
 #include "store/user_file.hpp"
 
@@ -25,6 +26,7 @@ bool is_loopback(const std::string& bind) {
 }
 
 int import_users(const std::filesystem::path& file, const std::filesystem::path& data_dir) {
+  const tsna::DataDirLock lock = tsna::DataDirLock::acquire(data_dir);
   const std::string text = tsna::read_file(file);
   auto parsed = tsna::parse_user_file(text);
   if (const auto* err = std::get_if<tsna::UserFileError>(&parsed)) {
@@ -44,6 +46,7 @@ int import_users(const std::filesystem::path& file, const std::filesystem::path&
 }
 
 int export_users(const std::filesystem::path& file, const std::filesystem::path& data_dir) {
+  const tsna::DataDirLock lock = tsna::DataDirLock::acquire(data_dir);
   auto store = tsna::SqliteUserStore::open(data_dir);
   const std::vector<tsna::UserRecord> users = store->list();
   tsna::write_file_atomically(file, tsna::format_user_file(users), 0600);

@@ -22,6 +22,7 @@
 #include "server/connection.hpp"
 #include "server/store_executor.hpp"
 #include "server/tls_connection.hpp"
+#include "store/data_dir.hpp"
 #include "store/sqlite_user_store.hpp"
 
 namespace tsna {
@@ -94,6 +95,7 @@ void log_exception(std::exception_ptr e) {
 
 struct Server::Impl {
   ServerOptions options;
+  std::optional<DataDirLock> data_dir_lock;  // held while the server uses options.data_dir
   SystemClock clock;
   auth::OpenSslRandom random;
   std::unique_ptr<UserStore> store;
@@ -133,6 +135,9 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
         }
         return workers.front()->io;
       }()) {
+  if (!store || !audit) {
+    data_dir_lock.emplace(DataDirLock::acquire(options.data_dir));  // before anything is opened
+  }
   if (!store) {
     store = SqliteUserStore::open(options.data_dir);
   }

@@ -22,7 +22,6 @@ namespace {
 
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
-constexpr std::size_t kKeepOutputCapacity = 4096;
 constexpr std::size_t kTlsReadBytes = 4096;
 
 // Marks a socket operation as "waiting", so the deadline sweep and stop() may cancel it.
@@ -42,7 +41,8 @@ bool channel_binding(SSL* ssl, std::array<std::uint8_t, 32>& out) {
 using TlsStream = asio::ssl::stream<LoopSocket>;
 
 // Writes all of the session's output; false when the peer is gone or the write was cancelled.
-asio::awaitable<bool> flush(TlsStream& stream, std::string& out, LiveConnection& live) {
+asio::awaitable<bool> flush(TlsStream& stream, Session& session, LiveConnection& live) {
+  const std::string& out = session.output();
   if (out.empty()) {
     co_return true;
   }
@@ -55,11 +55,7 @@ asio::awaitable<bool> flush(TlsStream& stream, std::string& out, LiveConnection&
   if (ec || live.deadline_hit) {
     co_return false;
   }
-  if (out.capacity() > kKeepOutputCapacity) {
-    std::string().swap(out);
-  } else {
-    out.clear();
-  }
+  session.on_output_sent();
   co_return true;
 }
 
@@ -70,7 +66,7 @@ asio::awaitable<void> run_session(TlsStream& stream, Session& session, LiveConne
   for (;;) {
     switch (session.want()) {
       case Want::kRead: {
-        if (!co_await flush(stream, session.output(), live) || worker.stopping) {
+        if (!co_await flush(stream, session, live) || worker.stopping) {
           co_return;
         }
         std::error_code ec;
@@ -97,13 +93,12 @@ asio::awaitable<void> run_session(TlsStream& stream, Session& session, LiveConne
             co_await services.store->async_run(session.store_request(), asio::use_awaitable));
         break;
       case Want::kFlush:
-        if (!co_await flush(stream, session.output(), live)) {
+        if (!co_await flush(stream, session, live)) {
           co_return;
         }
-        session.on_flushed();
         break;
       case Want::kClose:
-        co_await flush(stream, session.output(), live);
+        co_await flush(stream, session, live);
         co_return;
     }
   }

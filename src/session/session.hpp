@@ -36,11 +36,11 @@ struct SessionContext {
   const Clock* clock = nullptr;
 };
 
-// What the I/O layer must do next.
+// What the I/O layer must do next. After writing output() fully it calls on_output_sent().
 enum class Want {
   kRead,   // write output() if any, then feed the next read to on_read()
   kStore,  // run store_request() on the store thread, then call on_store_done()
-  kFlush,  // write output() fully, then call on_flushed()
+  kFlush,  // write output() fully (the peer must read before more input is processed)
   kClose,  // write output() fully, then close the connection
 };
 
@@ -73,9 +73,11 @@ class Session {
   // surely waiting): classic framing needs it (SPEC 1.1). Only valid while want() == kRead.
   void on_read(std::string_view bytes, bool read_was_full);
 
-  // Resumes after a kStore or kFlush.
+  // Resumes after a kStore.
   void on_store_done(StoreOutcome outcome);
-  void on_flushed();
+  // The I/O layer wrote all of output(): it is emptied (a buffer grown by a burst is released,
+  // so an idle connection keeps a small one), and after a kFlush the held input is processed.
+  void on_output_sent();
 
   // Applies the idle timeout and the classic challenge's time limit (SPEC 4.4). Call when
   // now >= deadline(); afterwards want() may be kClose, or output() may hold a reply.
@@ -92,8 +94,15 @@ class Session {
   const std::optional<std::string>& user() const { return user_; }
 
  private:
-  struct Login;   // a challenge in flight
+  struct Login;   // a challenge in flight (session/login.hpp)
   struct Stored;  // a store write in flight
+
+  // The message being answered, for the audit record that respond() writes with its reply.
+  struct Answering {
+    std::string_view cmd;
+    bool is_answer = false;  // the answer to a challenge: audited as "***"
+    std::string_view login;  // is_answer: the name the login was for
+  };
 
   std::string_view address() const { return std::string_view(peer_).substr(0, address_len_); }
   // Reads the clocks once per event (a read, a store result...): every message of one read
@@ -104,17 +113,27 @@ class Session {
   void pause(Want want, std::string_view input, bool read_was_full);
   void handle_message(std::string_view message);
   void handle_command(std::string_view line);
-  void handle_tsna2_answer(std::string_view line);
-  void take_classic_answer(std::string_view& input);
-  void finish_classic_answer();
-  void begin_tsna2_login(std::string_view name);
-  void begin_classic_login(std::string_view name, std::string_view hash, std::string_view line);
   void begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash,
                    std::string_view line);
-  bool refuse_if_throttled(std::string_view name, std::string_view line);
+  void log_in(std::string_view name);
 
-  void reply(Code code, std::string_view text);
-  void audit(std::string_view cmd, bool is_answer, int code);
+  // The two login state machines (session/login.cpp).
+  bool refuse_if_throttled(std::string_view name);
+  void begin_tsna2_login(std::string_view name);
+  void handle_tsna2_answer(std::string_view line);
+  void begin_classic_login(std::string_view name, std::string_view hash);
+  void take_classic_answer(std::string_view& input);
+  void finish_classic_answer();
+  bool classic_answer_awaited() const;
+  bool tsna2_answer_awaited() const;
+  void expire_classic_challenge();
+
+  // Sends the reply to the message being answered (answering_) and writes its audit record
+  // with the reply's code: every reply a peer's message gets goes through here.
+  void respond(Code code, std::string_view text);
+  // The audit record of answering_ when its reply is not a coded one (code 0: the classic
+  // challenge's raw bytes).
+  void audit(int code);
 
   const SessionContext& ctx_;
   std::string peer_;
@@ -123,6 +142,7 @@ class Session {
   bool first_message_ = true;
   Want want_ = Want::kRead;
   std::optional<std::string> user_;
+  Answering answering_;
   std::string output_;
   std::string pending_;  // unprocessed input held while paused
   bool pending_full_ = false;

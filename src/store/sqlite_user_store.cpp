@@ -12,21 +12,20 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <mutex>
-#include <shared_mutex>
 #include <stdexcept>
-#include <unordered_map>
 #include <utility>
 
 #include "common/credentials.hpp"
+#include "common/os_error.hpp"
+#include "store/data_dir.hpp"
+#include "store/user_table.hpp"
 
 namespace tsna {
 namespace {
 
 constexpr int kSchemaVersion = 1;
 constexpr int kBusyTimeoutMs = 5000;
-constexpr mode_t kDirMode = 0700;
 constexpr mode_t kFileMode = 0600;
 
 constexpr const char* kCreateSchema =
@@ -36,10 +35,6 @@ constexpr const char* kCreateSchema =
     "hash TEXT NOT NULL, "
     "created_at INTEGER NOT NULL, "
     "updated_at INTEGER NOT NULL)";
-
-[[noreturn]] void throw_errno(const std::string& path, std::string_view what, int err) {
-  throw std::runtime_error(path + ": " + std::string(what) + ": " + std::strerror(err));
-}
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -152,44 +147,19 @@ void exec(sqlite3* db, const std::string& path, const char* sql, std::string_vie
   }
 }
 
-// Creates the data directory (and missing parents) if needed; the last component gets 0700.
-void ensure_data_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(dir, ec);
-  if (std::filesystem::exists(status)) {
-    if (!std::filesystem::is_directory(status)) {
-      throw std::runtime_error(dir.string() + ": not a directory");
-    }
-    return;
-  }
-  const auto parent = dir.parent_path();
-  if (!parent.empty()) {
-    std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      throw std::runtime_error(parent.string() + ": cannot create directory: " + ec.message());
-    }
-  }
-  if (::mkdir(dir.c_str(), kDirMode) != 0) {
-    const int err = errno;
-    if (err != EEXIST) {
-      throw_errno(dir.string(), "cannot create directory", err);
-    }
-  }
-}
-
 // Creates the database file with mode 0600 before SQLite sees it (SQLite gives the -wal and
 // -shm files the database file's mode), and forces 0600 on a file that already exists.
 void ensure_private_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
   if (fd < 0) {
     const int err = errno;
-    throw_errno(path, "cannot open", err);
+    throw_os_error(path, "cannot open", err);
   }
   const int rc = ::fchmod(fd, kFileMode);
   const int err = errno;
   ::close(fd);
   if (rc != 0) {
-    throw_errno(path, "cannot set mode 0600", err);
+    throw_os_error(path, "cannot set mode 0600", err);
   }
 }
 
@@ -198,17 +168,10 @@ void tighten_sidecar(const std::string& path) {
   if (::chmod(path.c_str(), kFileMode) != 0) {
     const int err = errno;
     if (err != ENOENT) {
-      throw_errno(path, "cannot set mode 0600", err);
+      throw_os_error(path, "cannot set mode 0600", err);
     }
   }
 }
-
-struct NameHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view name) const noexcept {
-    return std::hash<std::string_view>{}(name);
-  }
-};
 
 // The one connection that writes, and its statements. Used under Impl::write_mutex only.
 struct Writer {
@@ -262,23 +225,7 @@ struct SqliteUserStore::Impl {
 
   // What is committed, in registration order; changed only after a commit. find() and list()
   // read only this.
-  mutable std::shared_mutex cache_mutex;
-  std::vector<UserRecord> users;
-  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index;
-
-  void cache_append(std::string_view name, std::string_view hash) {
-    users.push_back(UserRecord{std::string(name), std::string(hash)});
-    index.insert_or_assign(std::string(name), users.size() - 1);
-  }
-
-  void cache_set(std::string_view name, std::string_view hash) {
-    const auto it = index.find(name);
-    if (it == index.end()) {
-      cache_append(name, hash);  // added by another process since we opened
-    } else {
-      users[it->second].hash = std::string(hash);
-    }
-  }
+  UserTable cache;
 };
 
 SqliteUserStore::SqliteUserStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -286,7 +233,7 @@ SqliteUserStore::SqliteUserStore(std::unique_ptr<Impl> impl) : impl_(std::move(i
 SqliteUserStore::~SqliteUserStore() = default;
 
 std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::path& data_dir) {
-  ensure_data_dir(data_dir);
+  ensure_private_directory(data_dir);
   auto impl = std::make_unique<Impl>();
   impl->writer.path = (data_dir / "users.db").string();
   const std::string& path = impl->writer.path;
@@ -342,7 +289,7 @@ std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::pa
     Statement load(db, path, "SELECT name, hash FROM users ORDER BY id");
     int step = SQLITE_ROW;
     while ((step = load.step()) == SQLITE_ROW) {
-      impl->cache_append(load.column_text(0), load.column_text(1));
+      impl->cache.put(load.column_text(0), load.column_text(1));
     }
     if (step != SQLITE_DONE) {
       load.fail("cannot load the users");
@@ -355,17 +302,11 @@ std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::pa
 }
 
 std::optional<std::string> SqliteUserStore::find(std::string_view name) const {
-  std::shared_lock lock(impl_->cache_mutex);
-  const auto it = impl_->index.find(name);
-  if (it == impl_->index.end()) {
-    return std::nullopt;
-  }
-  return impl_->users[it->second].hash;
+  return impl_->cache.find(name);
 }
 
 std::vector<UserRecord> SqliteUserStore::list() const {
-  std::shared_lock lock(impl_->cache_mutex);
-  return impl_->users;
+  return impl_->cache.list();
 }
 
 AddResult SqliteUserStore::add(std::string_view name, std::string_view hash) {
@@ -386,8 +327,7 @@ AddResult SqliteUserStore::add(std::string_view name, std::string_view hash) {
     }
   }
   tx.commit();
-  std::unique_lock cache_lock(impl_->cache_mutex);
-  impl_->cache_append(name, hash);
+  impl_->cache.put(name, hash);
   return AddResult::kAdded;
 }
 
@@ -406,8 +346,7 @@ ChangeResult SqliteUserStore::change(std::string_view name, std::string_view has
     return ChangeResult::kNoSuchUser;
   }
   tx.commit();
-  std::unique_lock cache_lock(impl_->cache_mutex);
-  impl_->cache_set(name, hash);
+  impl_->cache.put(name, hash);  // put: the row may have been added by another process
   return ChangeResult::kChanged;
 }
 
@@ -450,9 +389,8 @@ ImportResult SqliteUserStore::import_all(std::span<const UserRecord> records) {
     added.push_back(&record);
   }
   tx.commit();
-  std::unique_lock cache_lock(impl_->cache_mutex);
   for (const UserRecord* record : added) {
-    impl_->cache_append(record->name, record->hash);
+    impl_->cache.put(record->name, record->hash);
   }
   return {true, added.size(), ""};
 }

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/credentials.hpp"
+#include "common/os_error.hpp"
 
 namespace tsna {
 namespace {
@@ -56,14 +57,6 @@ std::string_view strip(std::string_view line) {
     line.remove_suffix(n);
   }
   return line;
-}
-
-[[noreturn]] void throw_errno(const std::filesystem::path& path, std::string_view what, int err) {
-  std::string message = path.string() + ": ";
-  if (!what.empty()) {
-    message += std::string(what) + ": ";
-  }
-  throw std::runtime_error(message + std::strerror(err));
 }
 
 // Closes a file descriptor it owns.
@@ -146,7 +139,7 @@ std::string read_file(const std::filesystem::path& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
-    throw_errno(path, "", err);
+    throw_os_error(path, "", err);
   }
   std::string out;
   std::array<char, 64 * 1024> buffer{};
@@ -157,7 +150,7 @@ std::string read_file(const std::filesystem::path& path) {
       if (err == EINTR) {
         continue;
       }
-      throw_errno(path, "", err);
+      throw_os_error(path, "", err);
     }
     if (n == 0) {
       return out;
@@ -178,7 +171,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
   Fd fd(::mkstemp(temp.data()));
   if (fd.get() < 0) {
     const int err = errno;
-    throw_errno(path, "cannot create a temporary file", err);
+    throw_os_error(path, "cannot create a temporary file", err);
   }
   // Removes the temporary file unless it was renamed into place.
   struct Unlinker {
@@ -192,7 +185,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
 
   if (::fchmod(fd.get(), mode) != 0) {
     const int err = errno;
-    throw_errno(path, "cannot set the mode", err);
+    throw_os_error(path, "cannot set the mode", err);
   }
   while (!text.empty()) {
     const ssize_t n = ::write(fd.get(), text.data(), text.size());
@@ -201,28 +194,28 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
       if (err == EINTR) {
         continue;
       }
-      throw_errno(path, "cannot write", err);
+      throw_os_error(path, "cannot write", err);
     }
     text.remove_prefix(static_cast<std::size_t>(n));
   }
   if (::fsync(fd.get()) != 0) {
     const int err = errno;
-    throw_errno(path, "cannot sync", err);
+    throw_os_error(path, "cannot sync", err);
   }
   if (fd.close() != 0) {
     const int err = errno;
-    throw_errno(path, "cannot close", err);
+    throw_os_error(path, "cannot close", err);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
-    throw_errno(path, "cannot rename the temporary file into place", err);
+    throw_os_error(path, "cannot rename the temporary file into place", err);
   }
   unlinker.name = nullptr;
 
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
     const int err = errno;
-    throw_errno(dir, "cannot sync the directory", err);
+    throw_os_error(dir, "cannot sync the directory", err);
   }
 }
 

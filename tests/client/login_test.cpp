@@ -10,7 +10,7 @@
 
 #include "auth/hex.hpp"
 #include "auth/ntlm.hpp"
-#include "auth/openssl_random.hpp"
+#include "support/fixed_random.hpp"
 #include "fake_server.hpp"
 
 namespace tsna::client {
@@ -51,7 +51,7 @@ TEST(ClassicLogin, AnswersTheSeedsCapturedChallengeWithItsCapturedResponse) {
     answer = server.read_exact(32);
     server.send("200:login is successful");
   });
-  auth::FixedRandom random({1});
+  FixedRandom random({1});
   int challenges = 0;
   Reply reply;
   const IoResult r = log_in(
@@ -74,7 +74,7 @@ TEST(ClassicLogin, RefusalBeforeTheChallengeIsTheReply) {
     server.read_exact(45);
     server.send("400:The user does not exist!");
   });
-  auth::FixedRandom random({1});
+  FixedRandom random({1});
   int challenges = 0;
   Reply reply;
   const IoResult r = log_in(
@@ -97,7 +97,7 @@ TEST(Tsna2Login, SendsOnlyTheNameThenTheNonceAndMac) {
     answer = server.read_until("\n");
     server.send("200:login is successful\n");
   });
-  auth::FixedRandom random({0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab,
+  FixedRandom random({0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab,
                             0xac, 0xad, 0xae, 0xaf});
   int challenges = 0;
   Reply reply;
@@ -122,7 +122,7 @@ TEST(Tsna2Login, RefusalWithoutAChallengeIsTheReply) {
     server.read_until("\n");
     server.send("400:Too many failed logins, try again in 4 s\n");
   });
-  auth::FixedRandom random({1});
+  FixedRandom random({1});
   int challenges = 0;
   Reply reply;
   const IoResult r = log_in(
@@ -140,7 +140,7 @@ TEST(Tsna2Login, ChallengeThatIsNotHexIsAProtocolError) {
     server.read_until("\n");
     server.send("300:not-a-challenge\n");
   });
-  auth::FixedRandom random({1});
+  FixedRandom random({1});
   Reply reply;
   const IoResult r = log_in(
       *p.client, "bob", Secret(std::string(kHash123456)), random, [] {}, reply);

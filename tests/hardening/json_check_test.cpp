@@ -65,7 +65,23 @@ TEST(JsonCheck, RefusesRecordsThatBreakTheAuditLogRules) {
   std::string bad_code(kRecord);
   bad_code.replace(bad_code.find("200"), 3, "500");
   EXPECT_EQ(audit_record_problem(bad_code), "code is not 200, 300, 400 or null");
-  EXPECT_EQ(audit_record_problem(R"({"ts":"2024-11-09T16:12:00.123Z"})"), "has 1 members, not 6");
+  EXPECT_EQ(audit_record_problem(R"({"ts":"2024-11-09T16:12:00.123Z"})"),
+            "has 1 members, not 6 (7 with login)");
+}
+
+TEST(JsonCheck, LoginMemberIsAcceptedOnAnAnswerRecordOnly) {
+  const std::string answer =
+      R"({"ts":"2024-11-09T16:12:00.123Z","peer":"127.0.0.1:6016","user":null,)"
+      R"("dialect":"tsna2","cmd":"***","login":"carol","code":400})";
+  EXPECT_EQ(audit_record_problem(answer), "");
+  std::string on_a_command = answer;
+  on_a_command.replace(on_a_command.find(R"("cmd":"***")"), 11, R"("cmd":"ls")");
+  EXPECT_EQ(audit_record_problem(on_a_command),
+            "login is not a non-empty string on the record of a challenge answer (cmd \"***\")");
+  std::string hex_name = answer;
+  hex_name.replace(hex_name.find("carol"), 5, "910f4aff69c6c642b3756489bb81a945");
+  EXPECT_EQ(audit_record_problem(hex_name),
+            "login holds a run of 32 or more hex digits (an unredacted secret)");
 }
 
 TEST(JsonCheck, CountsRecordsAndATornTailAndNumbersBadLines) {

@@ -26,7 +26,7 @@ std::vector<std::string> read_lines(const std::filesystem::path& p) {
 
 // The shape every record has (SPEC 4.3), in key order.
 const std::regex kRecord(
-    R"re(\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","peer":"127\.0\.0\.1:\d+","user":(null|"[^"]*"),"dialect":"(classic|tsna2)","cmd":"[^"]*","code":(null|200|300|400)\})re");
+    R"re(\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","peer":"127\.0\.0\.1:\d+","user":(null|"[^"]*"),"dialect":"(classic|tsna2)","cmd":"[^"]*",("login":"[^"]+",)?"code":(null|200|300|400)\})re");
 const std::regex kHexRun("[0-9a-fA-F]{32,}");
 
 class AuditLog : public ServerTest {
@@ -68,14 +68,45 @@ TEST_F(AuditLog, SessionsThatRegisterLogInAndChangePasswordLeaveNoHashInTheLog) 
       s += l + "\n";
     return s;
   }();
-  EXPECT_NE(all.find(R"("user":null,"dialect":"tsna2","cmd":"register *** ***","code":200)"),
+  EXPECT_NE(all.find(R"("user":null,"dialect":"tsna2","cmd":"register alice ***","code":200)"),
             std::string::npos);
-  EXPECT_NE(all.find(R"("user":"alice","dialect":"tsna2","cmd":"***","code":200)"),
+  EXPECT_NE(all.find(R"("user":"alice","dialect":"tsna2","cmd":"***","login":"alice","code":200)"),
             std::string::npos);
   EXPECT_NE(all.find(R"("user":"bob","dialect":"classic","cmd":"changepwd ***","code":200)"),
             std::string::npos);
   EXPECT_EQ(std::filesystem::status(log_path()).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(AuditLog, FailedLoginsSayWhichAccountTheyWereForAndHoldNoHashOrAnswer) {
+  start();
+  {
+    auto c = tsna2();
+    ASSERT_EQ(c->tsna2_register("carol", kHash123456), "200:Your Registered Username is carol\n");
+    // The MAC of the wrong hash: a failed TSNA/2 login for an existing account.
+    EXPECT_EQ(c->tsna2_login("carol", kHash123), "400:Authentication Failed!\n");
+  }
+  {
+    auto c = classic();
+    expect_classic(*c, "login carol " + std::string(kHash123), "400:Wrong password!");
+  }
+  ASSERT_EQ(server().stop(), 0);
+  const std::vector<std::string> lines = read_lines(log_path());
+  ASSERT_EQ(lines.size(), 5u);  // hello, register, login, answer; classic login
+  for (const std::string& line : lines) {
+    EXPECT_TRUE(std::regex_match(line, kRecord)) << line;
+    EXPECT_FALSE(std::regex_search(line, kHexRun)) << line;
+  }
+  EXPECT_NE(lines[2].find(R"("user":null,"dialect":"tsna2","cmd":"login carol","code":300})"),
+            std::string::npos)
+      << lines[2];
+  EXPECT_NE(
+      lines[3].find(R"("user":null,"dialect":"tsna2","cmd":"***","login":"carol","code":400})"),
+      std::string::npos)
+      << lines[3];
+  EXPECT_NE(lines[4].find(R"("user":null,"dialect":"classic","cmd":"login carol ***","code":400})"),
+            std::string::npos)
+      << lines[4];
 }
 
 TEST_F(AuditLog, RecordsReachTheFileWithinOneSecond) {

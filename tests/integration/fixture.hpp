@@ -3,8 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +20,26 @@ namespace tsna::testing {
 
 inline constexpr std::string_view kHash123456 = "910f4aff69c6c642b3756489bb81a945";
 inline constexpr std::string_view kHash123 = "b3358c3dc3c4b063dd668b7f6620c3d2";
+
+struct CommandResult {
+  int status;
+  std::string output;
+};
+
+// Runs tsna-server with `args` (not waiting for a "listening on" line), capturing stdout and
+// stderr together.
+inline CommandResult run_server_command(const std::string& args) {
+  const std::string cmd = server_binary().string() + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+    out.append(buf, n);
+  }
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
 
 class ServerTest : public ::testing::Test {
  protected:

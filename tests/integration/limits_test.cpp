@@ -7,7 +7,7 @@
 
 #include "fixture.hpp"
 #include "server/server.hpp"
-#include "store/memory_user_store.hpp"
+#include "support/memory_user_store.hpp"
 
 namespace tsna::testing {
 namespace {

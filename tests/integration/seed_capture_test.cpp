@@ -2,9 +2,7 @@
 // its users file imports, and the client half of its Wireshark capture replays against our
 // server: the same `ls` reply bytes, and its recorded HMAC answer refused for a fresh challenge.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -16,25 +14,6 @@ namespace {
 
 const std::string kSeedUsers = std::string(TSNA_SEED_DIR) + "/users.txt";
 const std::string kSeedCapture = std::string(TSNA_SEED_DIR) + "/Wireshark_pack.pcapng";
-
-struct CommandResult {
-  int status;
-  std::string output;
-};
-
-// Runs tsna-server with `args`, capturing stdout and stderr together.
-CommandResult run_server_command(const std::string& args) {
-  const std::string cmd = server_binary().string() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
-    out.append(buf, n);
-  }
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);

@@ -412,8 +412,9 @@ std::string audit_record_problem(std::string_view line) {
   if (!o) {
     return "not one JSON object";
   }
-  if (o->size() != 6) {
-    return "has " + std::to_string(o->size()) + " members, not 6";
+  const bool has_login = o->find("login") != o->end();
+  if (o->size() != (has_login ? 7u : 6u)) {
+    return "has " + std::to_string(o->size()) + " members, not 6 (7 with login)";
   }
   const auto member = [&](std::string_view name) -> const JsonMember* {
     const auto it = o->find(name);
@@ -446,6 +447,14 @@ std::string audit_record_problem(std::string_view line) {
   }
   if (has_secret_hex_run(cmd->value)) {
     return "cmd holds a run of 32 or more hex digits (an unredacted secret)";
+  }
+  if (const JsonMember* login = member("login")) {
+    if (login->kind != JsonKind::kString || login->value.empty() || cmd->value != "***") {
+      return "login is not a non-empty string on the record of a challenge answer (cmd \"***\")";
+    }
+    if (has_secret_hex_run(login->value)) {
+      return "login holds a run of 32 or more hex digits (an unredacted secret)";
+    }
   }
   if (code->kind != JsonKind::kNull &&
       (code->kind != JsonKind::kNumber ||

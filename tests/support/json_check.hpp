@@ -45,7 +45,8 @@ bool has_secret_hex_run(std::string_view text);
 // "" when `line` (without its '\n') is one audit record: exactly the members ts (RFC 3339 UTC
 // with milliseconds), peer (string), user (string or null), dialect ("classic" or "tsna2"), cmd
 // (string of at most 512 bytes with no run of 32 or more hex digits) and code (200, 300, 400
-// or null); otherwise what is wrong with it.
+// or null), and on the record of a challenge answer (cmd "***") also login (a non-empty string,
+// the name the login was for); otherwise what is wrong with it.
 std::string audit_record_problem(std::string_view line);
 
 struct AuditLogCheck {

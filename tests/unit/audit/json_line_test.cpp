@@ -52,7 +52,7 @@ std::string line_of(const AuditEvent& e, std::size_t cmd_max_bytes = 512) {
 TEST(JsonLine, SeedLoginBecomesOneRedactedRecordWithKeysInOrder) {
   EXPECT_EQ(line_of(seed_login()),
             R"({"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:54022","user":null,)"
-            R"("dialect":"classic","cmd":"login *** ***","code":300})"
+            R"("dialect":"classic","cmd":"login HaibinLai ***","code":300})"
             "\n");
 }
 
@@ -89,6 +89,30 @@ TEST(JsonLine, AnswerIsRecordedAsStars) {
   EXPECT_EQ(line_of(e), R"({"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:54022","user":"bob",)"
                         R"("dialect":"tsna2","cmd":"***","code":200})"
                         "\n");
+}
+
+TEST(JsonLine, FailedAnswerNamesTheLoginItWasForBetweenCmdAndCode) {
+  AuditEvent e = seed_login();
+  e.dialect = Dialect::kTsna2;
+  e.cmd = "0123456789abcdef0123456789abcdef 0123456789abcdef0123456789abcdef";
+  e.is_answer = true;
+  e.login = "carol";
+  e.code = 400;
+  EXPECT_EQ(line_of(e), R"({"ts":"2024-11-09T16:12:00.477Z","peer":"127.0.0.1:54022","user":null,)"
+                        R"("dialect":"tsna2","cmd":"***","login":"carol","code":400})"
+                        "\n");
+}
+
+TEST(JsonLine, LoginFieldIsEscapedAndRedactedAsAnyText) {
+  AuditEvent e = seed_login();
+  e.is_answer = true;
+  e.login = "a\"b";
+  e.code = 400;
+  EXPECT_NE(line_of(e).find(R"("cmd":"***","login":"a\"b","code":400})"), std::string::npos)
+      << line_of(e);
+  e.login = "0123456789abcdef0123456789abcdef";  // a valid name, but shaped like a hash
+  EXPECT_NE(line_of(e).find(R"("cmd":"***","login":"***","code":400})"), std::string::npos)
+      << line_of(e);
 }
 
 TEST(JsonLine, AppendsToWhatTheBufferHolds) {

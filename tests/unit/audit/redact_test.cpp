@@ -32,12 +32,16 @@ struct Case {
 
 TEST(RedactCommand, MasksSecretsAndKeepsEverythingElse) {
   const Case cases[] = {
-      {"login bob 910f4aff69c6c642b3756489bb81a945", "login *** ***"},
-      {"login HaibinLai 123456", "login *** ***"},
-      {"login bob", "login ***"},
+      // A user name is not a secret (an operator must see which account a login was for); the
+      // hash and anything after it is.
+      {"login bob 910f4aff69c6c642b3756489bb81a945", "login bob ***"},
+      {"login HaibinLai 123456", "login HaibinLai ***"},
+      {"login carol", "login carol"},
       {"login", "login"},
-      {"register bob x y z", "register *** *** *** ***"},
-      {"register bob 910f4aff69c6c642b3756489bb81a945", "register *** ***"},
+      {"login bob x y", "login bob *** ***"},
+      {"register bob x y z", "register bob *** *** ***"},
+      {"register bob 910f4aff69c6c642b3756489bb81a945", "register bob ***"},
+      {"register 910f4aff69c6c642b3756489bb81a945", "register ***"},  // a hash in the name's place
       {"changepwd abc", "changepwd ***"},
       {"changepwd sd 45b1d51b9f5dce02af737a7dc8e73ef4", "changepwd *** ***"},
       {"sum 1 2", "sum 1 2"},
@@ -50,8 +54,8 @@ TEST(RedactCommand, MasksSecretsAndKeepsEverythingElse) {
       {"x=910f4aff69c6c642b3756489bb81a945;y", "x=***;y"},
       {"mac 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "mac ***"},
       {"two 910f4aff69c6c642b3756489bb81a945:b3358c3dc3c4b063dd668b7f6620c3d2", "two ***:***"},
-      {"  login   a  b", "  login   ***  ***"},
-      {"login\tbob\t\t910f4aff69c6c642b3756489bb81a945 ", "login\t***\t\t*** "},
+      {"  login   a  b", "  login   a  ***"},
+      {"login\tbob\t\t910f4aff69c6c642b3756489bb81a945 ", "login\tbob\t\t*** "},
       {"LOGIN bob pw", "LOGIN bob pw"},  // commands are case-sensitive (SPEC 2.1)
       {"logins bob pw", "logins bob pw"},
       {"sum login bob", "sum login bob"},
@@ -92,7 +96,7 @@ TEST(RedactCommand, AnswerIsMaskedWhateverItHolds) {
 TEST(RedactCommand, AppendsAfterWhatTheBufferHolds) {
   std::string out = "{\"cmd\":\"";
   append_redacted_command(out, "login bob 123456", false, kMax);
-  EXPECT_EQ(out, "{\"cmd\":\"login *** ***");
+  EXPECT_EQ(out, "{\"cmd\":\"login bob ***");
 }
 
 TEST(RedactCommand, InvalidUtf8BecomesReplacementCharacter) {
@@ -106,8 +110,8 @@ TEST(RedactCommand, InvalidUtf8BecomesReplacementCharacter) {
             "b3756489bb81a945");
 }
 
-TEST(RedactCommand, LoginWithInvalidUtf8ArgumentsIsStillMasked) {
-  EXPECT_EQ(redact("login b\xffob \xfe\xfe"), "login *** ***");
+TEST(RedactCommand, LoginWithInvalidUtf8ArgumentsKeepsARepairedNameAndMasksTheHash) {
+  EXPECT_EQ(redact("login b\xffob \xfe\xfe"), "login b\xEF\xBF\xBDob ***");
 }
 
 TEST(ValidUtf8, OneReplacementPerMaximalIllFormedSubpart) {

@@ -1,5 +1,4 @@
-// openssl_random_test.cpp - the random sources: OpenSSL's is not constant, the fixed one
-// repeats its bytes in order (tests rely on that).
+// openssl_random_test.cpp - the production random source is not constant.
 #include "auth/openssl_random.hpp"
 
 #include <gtest/gtest.h>
@@ -16,16 +15,6 @@ TEST(OpenSslRandom, TwoChallengesDiffer) {
   random.fill(a);
   random.fill(b);
   EXPECT_NE(a, b);
-}
-
-TEST(FixedRandom, RepeatsItsBytesInOrderAcrossCalls) {
-  FixedRandom random({1, 2, 3});
-  std::array<std::uint8_t, 2> a{};
-  std::array<std::uint8_t, 2> b{};
-  random.fill(a);
-  random.fill(b);
-  EXPECT_EQ(a, (std::array<std::uint8_t, 2>{1, 2}));
-  EXPECT_EQ(b, (std::array<std::uint8_t, 2>{3, 1}));
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 
 #include "auth/hex.hpp"
 #include "auth/ntlm.hpp"
-#include "auth/openssl_random.hpp"
-#include "store/memory_user_store.hpp"
+#include "support/fixed_random.hpp"
+#include "support/memory_user_store.hpp"
 
 namespace tsna {
 namespace {
@@ -92,7 +92,7 @@ class SessionTest : public ::testing::Test {
         case Want::kFlush:
           writes_.push_back(take_output());
           all += writes_.back();
-          session_->on_flushed();
+          session_->on_output_sent();
           break;
         case Want::kRead:
         case Want::kClose:
@@ -129,7 +129,7 @@ class SessionTest : public ::testing::Test {
   Limits limits_;
   ManualClock clock_;
   MemoryUserStore users_;
-  auth::FixedRandom random_;
+  FixedRandom random_;
   RecordingAudit audit_;
   auth::LoginThrottle throttle_;
   SessionContext ctx_;

@@ -1,19 +1,16 @@
-// memory_user_store.hpp - a UserStore kept in memory, for tests of the layers above the store.
-// Same semantics as SqliteUserStore, nothing durable. Depends only on the UserStore interface.
+// memory_user_store.hpp - a test double: a UserStore kept in memory, for tests of the layers
+// above the store. It passes the store contract suite (nothing durable, optionally slow).
 #pragma once
 
 #include <chrono>
-#include <cstddef>
-#include <functional>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "store/user_store.hpp"
+#include "store/user_table.hpp"
 
 namespace tsna {
 
@@ -30,19 +27,11 @@ class MemoryUserStore final : public UserStore {
   std::vector<UserRecord> list() const override;
 
  private:
-  // Lets find() look up a string_view without building a std::string.
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view name) const noexcept {
-      return std::hash<std::string_view>{}(name);
-    }
-  };
+  void delay() const;
 
   const std::chrono::milliseconds write_delay_;
   std::mutex write_mutex_;  // serialises writers, like the SQLite store's single connection
-  mutable std::shared_mutex data_mutex_;
-  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;  // -> users_
-  std::vector<UserRecord> users_;  // registration order
+  UserTable table_;
 };
 
 }  // namespace tsna

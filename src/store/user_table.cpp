@@ -1,0 +1,48 @@
+// user_table.cpp - the in-memory user table (user_table.hpp).
+#include "store/user_table.hpp"
+
+#include <mutex>
+
+namespace tsna {
+
+std::optional<std::string> UserTable::find(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  const auto it = index_.find(name);
+  if (it == index_.end()) {
+    return std::nullopt;
+  }
+  return users_[it->second].hash;
+}
+
+bool UserTable::contains(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  return index_.find(name) != index_.end();
+}
+
+std::vector<UserRecord> UserTable::list() const {
+  std::shared_lock lock(mutex_);
+  return users_;
+}
+
+void UserTable::put(std::string_view name, std::string_view hash) {
+  std::unique_lock lock(mutex_);
+  const auto it = index_.find(name);
+  if (it != index_.end()) {
+    users_[it->second].hash = std::string(hash);
+    return;
+  }
+  users_.push_back(UserRecord{std::string(name), std::string(hash)});
+  index_.emplace(std::string(name), users_.size() - 1);
+}
+
+bool UserTable::replace(std::string_view name, std::string_view hash) {
+  std::unique_lock lock(mutex_);
+  const auto it = index_.find(name);
+  if (it == index_.end()) {
+    return false;
+  }
+  users_[it->second].hash = std::string(hash);
+  return true;
+}
+
+}  // namespace tsna

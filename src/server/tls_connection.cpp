@@ -12,8 +12,10 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <chrono>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl/stream.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
@@ -23,6 +25,10 @@ namespace {
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr std::size_t kTlsReadBytes = 4096;
+// How long a closing connection waits for its close_notify to go out and the peer's to come
+// back. The deadline sweep bounds it while the server runs, but not after stop(): without this a
+// TLS peer that never answers would hold the shutdown for as long as it stays connected.
+constexpr auto kCloseNotifyGrace = std::chrono::seconds(1);
 
 // Marks a socket operation as "waiting", so the deadline sweep and stop() may cancel it.
 struct WaitScope {
@@ -143,7 +149,15 @@ asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worke
     co_await run_session(stream, session, live, worker, services);
     if (!live.deadline_hit) {
       WaitScope w(live);
-      co_await stream.async_shutdown(kNoThrow);  // close_notify, bounded by the deadline sweep
+      asio::steady_timer grace(stream.get_executor(), kCloseNotifyGrace);
+      grace.async_wait([&socket = stream.next_layer()](std::error_code timer_ec) {
+        if (!timer_ec) {
+          std::error_code ignored;
+          socket.cancel(ignored);  // ends the shutdown below; `grace` outlives it otherwise
+        }
+      });
+      co_await stream.async_shutdown(kNoThrow);
+      grace.cancel();
     }
   }
   stream.next_layer().close(ec);

@@ -10,8 +10,8 @@
 
 #include "auth/hex.hpp"
 #include "auth/ntlm.hpp"
-#include "support/fixed_random.hpp"
 #include "fake_server.hpp"
+#include "support/fixed_random.hpp"
 
 namespace tsna::client {
 namespace {
@@ -97,8 +97,8 @@ TEST(Tsna2Login, SendsOnlyTheNameThenTheNonceAndMac) {
     answer = server.read_until("\n");
     server.send("200:login is successful\n");
   });
-  FixedRandom random({0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab,
-                            0xac, 0xad, 0xae, 0xaf});
+  FixedRandom random({0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac,
+                      0xad, 0xae, 0xaf});
   int challenges = 0;
   Reply reply;
   const IoResult r = log_in(

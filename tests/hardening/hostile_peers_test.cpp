@@ -174,7 +174,7 @@ TEST_F(HostilePeers, TwoThousandConnectionsOpenedAndDroppedAtOnceAreAllServedAnd
       break;
     }
   }
-  // Idle connections are cheap (ARCHITECTURE.md: a coroutine frame, a Session and a socket,
+  // Idle connections are cheap (ARCHITECTURE.md: one small object with a Session and a socket,
   // no read buffer): 64 MiB for 2,000 is 32 KiB each, ten times what they should cost.
   EXPECT_LT(peak_growth, rss_bound_kib(64)) << "KiB";
   // Rounds after the first reuse what the first allocated: 2 MiB over the later rounds' 4,000

@@ -53,6 +53,19 @@ TEST_F(Tls, LoginOverTlsMustIncludeTheChannelBinding) {
   EXPECT_EQ(login(unbound, {}), "400:Authentication Failed!\n");
 }
 
+TEST_F(Tls, PeerThatNeverAnswersCloseNotifyDoesNotHoldTheShutdown) {
+  // Regression: after SIGTERM the server waited for the peer's close_notify with nothing to
+  // bound the wait, and exited only when the peer went away.
+  start(tls_args());
+  TlsTestClient idle(port(), certs_.ca_cert, "localhost");
+  ASSERT_TRUE(idle.connected()) << idle.handshake_error();
+  EXPECT_EQ(idle.read_exact(7), "success");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(server().stop(), 0);
+  // The grace is 1 s; ServerProcess would SIGKILL only after 10 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
 TEST_F(Tls, NegotiatesTls12OrLater) {
   start(tls_args());
   TlsTestClient c(port(), certs_.ca_cert, "localhost");

@@ -6,6 +6,8 @@ find_package(SQLite3 REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
+# GNU SASL (libgsasl-dev 2.2): SCRAM-SHA-256(-PLUS), SASLprep, PBKDF2 for verifiers.
+pkg_check_modules(GSASL REQUIRED IMPORTED_TARGET libgsasl>=2.2)
 
 # Standalone Asio (libasio-dev) is header-only and ships no CMake package.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

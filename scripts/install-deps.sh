@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libasio-dev libssl-dev openssl libsqlite3-dev libcli11-dev libedit-dev
+  libasio-dev libssl-dev openssl libsqlite3-dev libcli11-dev libedit-dev libgsasl-dev gsasl
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
 )

@@ -21,8 +21,9 @@ const std::vector<HeaderRule>& third_party_rules() {
       // Command lines are parsed in each executable's main.cpp.
       {"CLI11", {"CLI/"}, {}, {"*/main.cpp"}},
       {"libedit", {"histedit.h", "editline/"}, {"client"}, {}},
-      // Later: {"GNU SASL", {"gsasl.h"}, {"auth", "client", "bench"}, {}},
-      //        {"libpq", {"libpq-fe.h"}, {}, {"store/postgres_user_store.cpp"}},
+      // SCRAM, SASLprep and PBKDF2: auth wraps GNU SASL for the server, the client and the bench.
+      {"GNU SASL", {"gsasl.h", "gsasl-mech.h"}, {"auth"}, {}},
+      // Later: {"libpq", {"libpq-fe.h"}, {}, {"store/postgres_user_store.cpp"}},
   };
   return kRules;
 }

@@ -1,5 +1,6 @@
-// sqlite_user_store.cpp - UserStore on SQLite: RAII handles, schema version 1, one writer
-// connection behind a mutex, and an in-memory cache that answers find() and list().
+// sqlite_user_store.cpp - UserStore on SQLite: RAII handles, schema version 2 and the migration
+// from version 1, one writer connection behind a mutex, and an in-memory cache that answers
+// find() and list().
 // The only file of TSNA that includes sqlite3.h besides tests; depends on common only.
 #include "store/sqlite_user_store.hpp"
 
@@ -8,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +19,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "auth/openssl_random.hpp"
 #include "common/credentials.hpp"
 #include "common/os_error.hpp"
 #include "store/data_dir.hpp"
@@ -24,17 +28,22 @@
 namespace tsna {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr int kBusyTimeoutMs = 5000;
 constexpr mode_t kFileMode = 0600;
 
-constexpr const char* kCreateSchema =
-    "CREATE TABLE IF NOT EXISTS users("
+// Version 2: a verifier (PostgreSQL's text form) per user, no hash; settings holds the decoy
+// secret. Version 1 had users(id, name, hash, created_at, updated_at).
+constexpr const char* kCreateUsers =
+    "CREATE TABLE users("
     "id INTEGER PRIMARY KEY, "
     "name TEXT NOT NULL UNIQUE, "
-    "hash TEXT NOT NULL, "
+    "verifier TEXT NOT NULL, "
     "created_at INTEGER NOT NULL, "
     "updated_at INTEGER NOT NULL)";
+constexpr const char* kCreateSettings =
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value BLOB NOT NULL)";
+constexpr std::string_view kDecoySecretKey = "decoy_secret";
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -71,6 +80,11 @@ class Statement {
   void bind_int64(int index, std::int64_t value) {
     check(sqlite3_bind_int64(stmt_, index, value), "cannot bind a parameter");
   }
+  void bind_blob(int index, std::span<const std::uint8_t> bytes) {
+    check(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                            SQLITE_TRANSIENT),
+          "cannot bind a parameter");
+  }
 
   // SQLITE_ROW, SQLITE_DONE or the error code; the caller decides, or calls fail().
   int step() { return sqlite3_step(stmt_); }
@@ -87,6 +101,13 @@ class Statement {
     const int size = sqlite3_column_bytes(stmt_, index);
     return text == nullptr ? std::string_view() : std::string_view(text, size);
   }
+  std::span<const std::uint8_t> column_blob(int index) {
+    const auto* bytes = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, index));
+    const int size = sqlite3_column_bytes(stmt_, index);
+    return bytes == nullptr ? std::span<const std::uint8_t>()
+                            : std::span<const std::uint8_t>(bytes, static_cast<std::size_t>(size));
+  }
+  std::int64_t column_int64(int index) { return sqlite3_column_int64(stmt_, index); }
 
   // Drops bindings and the statement's read state so it can be stepped again.
   void reset() noexcept {
@@ -183,7 +204,7 @@ struct Writer {
   std::unique_ptr<Statement> rollback;
   std::unique_ptr<Statement> insert;
   std::unique_ptr<Statement> update;
-  std::unique_ptr<Statement> select_hash;
+  std::unique_ptr<Statement> select_verifier;
 
   std::unique_ptr<Statement> prepare(std::string_view sql) {
     return std::make_unique<Statement>(db.get(), path, sql);
@@ -217,11 +238,86 @@ class Transaction {
   bool committed_ = false;
 };
 
+// A verifier read back from the database; a row that does not parse is corruption.
+auth::ScramVerifier stored_verifier(const std::string& path, std::string_view name,
+                                    std::string_view text) {
+  std::optional<auth::ScramVerifier> v = auth::parse_verifier(text);
+  if (!v) {
+    throw std::runtime_error(path + ": user " + std::string(name) + ": unreadable verifier");
+  }
+  return std::move(*v);
+}
+
+auth::ScramVerifier new_verifier(std::string_view scram_password, RandomSource& random,
+                                 std::uint32_t iterations) {
+  std::array<std::uint8_t, auth::kScramSaltBytes> salt{};
+  random.fill(salt);
+  return auth::derive_verifier(scram_password, salt, iterations);
+}
+
+void create_settings(sqlite3* db, const std::string& path, RandomSource& random) {
+  exec(db, path, kCreateSettings, "cannot create the schema");
+  DecoySecret secret{};
+  random.fill(secret);
+  Statement insert(db, path, "INSERT INTO settings(key, value) VALUES(?1, ?2)");
+  insert.bind_text(1, kDecoySecretKey);
+  insert.bind_blob(2, secret);
+  insert.run("cannot store the decoy secret");
+}
+
+// Version 1 -> 2, inside the caller's transaction: every hash becomes a verifier with a fresh
+// salt, rows keep their ids (the registration order) and timestamps, and the hash column goes
+// with the old table.
+void migrate_from_version_1(sqlite3* db, const std::string& path, const SqliteStoreOptions& options,
+                            RandomSource& random) {
+  exec(db, path,
+       "CREATE TABLE users_v2(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+       "verifier TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
+       "cannot migrate from schema version 1");
+  std::vector<std::string> migrated;
+  {
+    Statement read(db, path,
+                   "SELECT id, name, hash, created_at, updated_at FROM users ORDER BY id");
+    Statement write(db, path,
+                    "INSERT INTO users_v2(id, name, verifier, created_at, updated_at) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5)");
+    int step = SQLITE_ROW;
+    while ((step = read.step()) == SQLITE_ROW) {
+      const std::string name(read.column_text(1));
+      const auth::ScramVerifier v = new_verifier(read.column_text(2), random, options.iterations);
+      ResetOnExit reset(write);
+      write.bind_int64(1, read.column_int64(0));
+      write.bind_text(2, name);
+      write.bind_text(3, auth::format_verifier(v));
+      write.bind_int64(4, read.column_int64(3));
+      write.bind_int64(5, read.column_int64(4));
+      write.run("cannot migrate a user");
+      migrated.push_back(name);
+    }
+    if (step != SQLITE_DONE) {
+      read.fail("cannot read the version 1 users");
+    }
+  }
+  exec(db, path, "DROP TABLE users", "cannot migrate from schema version 1");
+  exec(db, path, "ALTER TABLE users_v2 RENAME TO users", "cannot migrate from schema version 1");
+  create_settings(db, path, random);
+  if (options.on_migrated) {
+    for (const std::string& name : migrated) {
+      options.on_migrated(name);
+    }
+  }
+}
+
 }  // namespace
 
 struct SqliteUserStore::Impl {
+  SqliteStoreOptions options;
+  auth::OpenSslRandom own_random;
+  RandomSource* random = nullptr;
+
   std::mutex write_mutex;
   Writer writer;
+  DecoySecret decoy{};
 
   // What is committed, in registration order; changed only after a commit. find() and list()
   // read only this.
@@ -232,9 +328,12 @@ SqliteUserStore::SqliteUserStore(std::unique_ptr<Impl> impl) : impl_(std::move(i
 
 SqliteUserStore::~SqliteUserStore() = default;
 
-std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::path& data_dir) {
+std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::path& data_dir,
+                                                       const SqliteStoreOptions& options) {
   ensure_private_directory(data_dir);
   auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->random = options.random != nullptr ? options.random : &impl->own_random;
   impl->writer.path = (data_dir / "users.db").string();
   const std::string& path = impl->writer.path;
   ensure_private_file(path);
@@ -272,24 +371,38 @@ std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::pa
                                " is newer than this program supports (" +
                                std::to_string(kSchemaVersion) + ")");
     }
+    if (version == 0) {
+      exec(db, path, kCreateUsers, "cannot create the schema");
+      create_settings(db, path, *impl->random);
+    } else if (version == 1) {
+      migrate_from_version_1(db, path, impl->options, *impl->random);
+    }
     if (version < kSchemaVersion) {
-      exec(db, path, kCreateSchema, "cannot create the schema");
-      exec(db, path, "PRAGMA user_version=1", "cannot set the schema version");
+      exec(db, path, "PRAGMA user_version=2", "cannot set the schema version");
     }
     tx.commit();
   }
 
   impl->writer.insert = impl->writer.prepare(
-      "INSERT INTO users(name, hash, created_at, updated_at) VALUES(?1, ?2, ?3, ?3)");
+      "INSERT INTO users(name, verifier, created_at, updated_at) VALUES(?1, ?2, ?3, ?3)");
   impl->writer.update =
-      impl->writer.prepare("UPDATE users SET hash = ?2, updated_at = ?3 WHERE name = ?1");
-  impl->writer.select_hash = impl->writer.prepare("SELECT hash FROM users WHERE name = ?1");
+      impl->writer.prepare("UPDATE users SET verifier = ?2, updated_at = ?3 WHERE name = ?1");
+  impl->writer.select_verifier = impl->writer.prepare("SELECT verifier FROM users WHERE name = ?1");
 
   {
-    Statement load(db, path, "SELECT name, hash FROM users ORDER BY id");
+    Statement load(db, path, "SELECT value FROM settings WHERE key = ?1");
+    load.bind_text(1, kDecoySecretKey);
+    if (load.step() != SQLITE_ROW || load.column_blob(0).size() != impl->decoy.size()) {
+      throw std::runtime_error(path + ": the decoy secret is missing or damaged");
+    }
+    std::copy_n(load.column_blob(0).begin(), impl->decoy.size(), impl->decoy.begin());
+  }
+  {
+    Statement load(db, path, "SELECT name, verifier FROM users ORDER BY id");
     int step = SQLITE_ROW;
     while ((step = load.step()) == SQLITE_ROW) {
-      impl->cache.put(load.column_text(0), load.column_text(1));
+      impl->cache.put(load.column_text(0),
+                      stored_verifier(path, load.column_text(0), load.column_text(1)));
     }
     if (step != SQLITE_DONE) {
       load.fail("cannot load the users");
@@ -301,7 +414,7 @@ std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::pa
   return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(impl)));
 }
 
-std::optional<std::string> SqliteUserStore::find(std::string_view name) const {
+std::optional<auth::ScramVerifier> SqliteUserStore::find(std::string_view name) const {
   return impl_->cache.find(name);
 }
 
@@ -309,14 +422,18 @@ std::vector<UserRecord> SqliteUserStore::list() const {
   return impl_->cache.list();
 }
 
-AddResult SqliteUserStore::add(std::string_view name, std::string_view hash) {
+DecoySecret SqliteUserStore::decoy_secret() const {
+  return impl_->decoy;
+}
+
+AddResult SqliteUserStore::add(std::string_view name, const auth::ScramVerifier& verifier) {
   std::lock_guard lock(impl_->write_mutex);
   Transaction tx(impl_->writer);
   Statement& insert = *impl_->writer.insert;
   {
     ResetOnExit reset(insert);
     insert.bind_text(1, name);
-    insert.bind_text(2, hash);
+    insert.bind_text(2, auth::format_verifier(verifier));
     insert.bind_int64(3, unix_now());
     const int rc = insert.step();
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
@@ -327,70 +444,77 @@ AddResult SqliteUserStore::add(std::string_view name, std::string_view hash) {
     }
   }
   tx.commit();
-  impl_->cache.put(name, hash);
+  impl_->cache.put(name, verifier);
   return AddResult::kAdded;
 }
 
-ChangeResult SqliteUserStore::change(std::string_view name, std::string_view hash) {
+ChangeResult SqliteUserStore::change(std::string_view name, const auth::ScramVerifier& verifier) {
   std::lock_guard lock(impl_->write_mutex);
   Transaction tx(impl_->writer);
   Statement& update = *impl_->writer.update;
   {
     ResetOnExit reset(update);
     update.bind_text(1, name);
-    update.bind_text(2, hash);
+    update.bind_text(2, auth::format_verifier(verifier));
     update.bind_int64(3, unix_now());
-    update.run("cannot change a password hash");
+    update.run("cannot change a verifier");
   }
   if (sqlite3_changes(impl_->writer.db.get()) == 0) {
     return ChangeResult::kNoSuchUser;
   }
   tx.commit();
-  impl_->cache.put(name, hash);  // put: the row may have been added by another process
+  impl_->cache.put(name, verifier);  // put: the row may have been added by another process
   return ChangeResult::kChanged;
 }
 
-ImportResult SqliteUserStore::import_all(std::span<const UserRecord> records) {
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (!is_valid_username(records[i].name)) {
+ImportResult SqliteUserStore::import_all(std::span<const UserFileEntry> entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!is_valid_username(entries[i].name)) {
       return {false, 0, "record " + std::to_string(i + 1) + ": invalid username"};
     }
-    if (!is_password_hash(records[i].hash)) {
+    if (!entries[i].verifier && !is_password_hash(entries[i].hash)) {
       return {false, 0, "record " + std::to_string(i + 1) + ": invalid password hash"};
     }
   }
 
   std::lock_guard lock(impl_->write_mutex);
   Transaction tx(impl_->writer);
-  std::vector<const UserRecord*> added;
-  for (const UserRecord& record : records) {
+  std::vector<UserRecord> added;
+  for (const UserFileEntry& entry : entries) {
     // The query sees rows this transaction inserted, so a repeated name is handled too.
-    Statement& select = *impl_->writer.select_hash;
+    Statement& select = *impl_->writer.select_verifier;
     {
       ResetOnExit reset(select);
-      select.bind_text(1, record.name);
+      select.bind_text(1, entry.name);
       const int rc = select.step();
       if (rc == SQLITE_ROW) {
-        if (select.column_text(0) == record.hash) {
+        const auth::ScramVerifier stored =
+            stored_verifier(impl_->writer.path, entry.name, select.column_text(0));
+        const bool same =
+            entry.verifier ? *entry.verifier == stored : auth::password_matches(stored, entry.hash);
+        if (same) {
           continue;
         }
-        return {false, 0, "user " + record.name + " already exists with a different hash"};
+        return {false, 0, "user " + entry.name + " already exists with a different password"};
       }
       if (rc != SQLITE_DONE) {
         select.fail("cannot look up a user");
       }
     }
+    UserRecord record{entry.name, entry.verifier ? *entry.verifier
+                                                 : new_verifier(entry.hash, *impl_->random,
+                                                                impl_->options.iterations)};
     Statement& insert = *impl_->writer.insert;
     ResetOnExit reset(insert);
     insert.bind_text(1, record.name);
-    insert.bind_text(2, record.hash);
+    insert.bind_text(2, auth::format_verifier(record.verifier));
     insert.bind_int64(3, unix_now());
     insert.run("cannot add a user");
-    added.push_back(&record);
+    added.push_back(std::move(record));
   }
   tx.commit();
-  for (const UserRecord* record : added) {
-    impl_->cache.put(record->name, record->hash);
+  for (const UserRecord& record : added) {
+    impl_->cache.put(record.name, record.verifier);
   }
   return {true, added.size(), ""};
 }

@@ -1,5 +1,5 @@
-// user_file.cpp - parse/format the seed's "username:hash" users file; read and atomic write.
-// Depends on common/credentials only; no SQLite.
+// user_file.cpp - parse users files (the seed's "username:hash", our verifier lines) and format
+// ours; read and atomic write. No SQLite.
 #include "store/user_file.hpp"
 
 #include <fcntl.h>
@@ -17,6 +17,8 @@
 
 namespace tsna {
 namespace {
+
+constexpr std::string_view kVerifierPrefix = "SCRAM-SHA-256$";
 
 // What Python's str.isspace() calls whitespace, as UTF-8: the ASCII ones (including the
 // separators 0x1C-0x1F) and the multi-byte ones. All lead bytes here are not continuation bytes,
@@ -88,8 +90,8 @@ std::string to_string(const UserFileError& error) {
   return "line " + std::to_string(error.line) + ": " + error.message;
 }
 
-std::variant<std::vector<UserRecord>, UserFileError> parse_user_file(std::string_view text) {
-  std::vector<UserRecord> records;
+std::variant<std::vector<UserFileEntry>, UserFileError> parse_user_file(std::string_view text) {
+  std::vector<UserFileEntry> records;
   std::unordered_map<std::string_view, std::size_t> first_line;  // name -> line number
   std::size_t line_number = 0;
   while (!text.empty()) {
@@ -107,11 +109,20 @@ std::variant<std::vector<UserRecord>, UserFileError> parse_user_file(std::string
       return UserFileError{line_number, "missing ':'"};
     }
     const std::string_view name = line.substr(0, colon);
-    const std::string_view hash = line.substr(colon + 1);
+    const std::string_view value = line.substr(colon + 1);
     if (!is_valid_username(name)) {
       return UserFileError{line_number, "invalid username"};
     }
-    if (!is_password_hash(hash)) {
+    UserFileEntry entry;
+    entry.name = std::string(name);
+    if (value.starts_with(kVerifierPrefix)) {
+      entry.verifier = auth::parse_verifier(value);
+      if (!entry.verifier) {
+        return UserFileError{line_number, "invalid SCRAM-SHA-256 verifier"};
+      }
+    } else if (is_password_hash(value)) {
+      entry.hash = std::string(value);
+    } else {
       return UserFileError{line_number, "invalid password hash"};
     }
     const auto [it, inserted] = first_line.emplace(name, line_number);
@@ -119,7 +130,7 @@ std::variant<std::vector<UserRecord>, UserFileError> parse_user_file(std::string
       return UserFileError{line_number, "duplicate user " + std::string(name) + " (first on line " +
                                             std::to_string(it->second) + ")"};
     }
-    records.push_back(UserRecord{std::string(name), std::string(hash)});
+    records.push_back(std::move(entry));
   }
   return records;
 }
@@ -129,7 +140,7 @@ std::string format_user_file(std::span<const UserRecord> records) {
   for (const UserRecord& record : records) {
     out += record.name;
     out += ':';
-    out += record.hash;
+    out += auth::format_verifier(record.verifier);
     out += '\n';
   }
   return out;

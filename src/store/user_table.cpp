@@ -5,13 +5,13 @@
 
 namespace tsna {
 
-std::optional<std::string> UserTable::find(std::string_view name) const {
+std::optional<auth::ScramVerifier> UserTable::find(std::string_view name) const {
   std::shared_lock lock(mutex_);
   const auto it = index_.find(name);
   if (it == index_.end()) {
     return std::nullopt;
   }
-  return users_[it->second].hash;
+  return users_[it->second].verifier;
 }
 
 bool UserTable::contains(std::string_view name) const {
@@ -24,24 +24,24 @@ std::vector<UserRecord> UserTable::list() const {
   return users_;
 }
 
-void UserTable::put(std::string_view name, std::string_view hash) {
+void UserTable::put(std::string_view name, const auth::ScramVerifier& verifier) {
   std::unique_lock lock(mutex_);
   const auto it = index_.find(name);
   if (it != index_.end()) {
-    users_[it->second].hash = std::string(hash);
+    users_[it->second].verifier = verifier;
     return;
   }
-  users_.push_back(UserRecord{std::string(name), std::string(hash)});
+  users_.push_back(UserRecord{std::string(name), verifier});
   index_.emplace(std::string(name), users_.size() - 1);
 }
 
-bool UserTable::replace(std::string_view name, std::string_view hash) {
+bool UserTable::replace(std::string_view name, const auth::ScramVerifier& verifier) {
   std::unique_lock lock(mutex_);
   const auto it = index_.find(name);
   if (it == index_.end()) {
     return false;
   }
-  users_[it->second].hash = std::string(hash);
+  users_[it->second].verifier = verifier;
   return true;
 }
 

@@ -1,6 +1,6 @@
-// user_table.hpp - the committed users in memory: registration order plus a name index, read by
-// many threads at once. The SQLite store keeps its cache in one (and tests' in-memory store is
-// one). Depends on the UserStore types only.
+// user_table.hpp - the committed users and their verifiers in memory: registration order plus a
+// name index, read by many threads at once. The SQLite store keeps its cache in one (and tests'
+// in-memory store is one). Depends on the UserStore types only.
 #pragma once
 
 #include <cstddef>
@@ -20,15 +20,15 @@ namespace tsna {
 // check-then-write sequences (a store's writer lock); the table only keeps each call atomic.
 class UserTable {
  public:
-  std::optional<std::string> find(std::string_view name) const;
+  std::optional<auth::ScramVerifier> find(std::string_view name) const;
   bool contains(std::string_view name) const;
   std::vector<UserRecord> list() const;
 
   // Adds `name` at the end of the registration order, or, if it is already there, replaces its
-  // hash in place.
-  void put(std::string_view name, std::string_view hash);
-  // Replaces the hash of an existing user; false (and nothing changes) if there is none.
-  bool replace(std::string_view name, std::string_view hash);
+  // verifier in place.
+  void put(std::string_view name, const auth::ScramVerifier& verifier);
+  // Replaces the verifier of an existing user; false (and nothing changes) if there is none.
+  bool replace(std::string_view name, const auth::ScramVerifier& verifier);
 
  private:
   // Lets lookups take a string_view without building a std::string.

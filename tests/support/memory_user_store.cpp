@@ -5,8 +5,10 @@
 
 namespace tsna {
 
-MemoryUserStore::MemoryUserStore(std::chrono::milliseconds write_delay)
-    : write_delay_(write_delay) {}
+MemoryUserStore::MemoryUserStore(std::chrono::milliseconds write_delay, std::uint8_t decoy_fill)
+    : write_delay_(write_delay) {
+  decoy_.fill(decoy_fill);
+}
 
 void MemoryUserStore::delay() const {
   if (write_delay_.count() > 0) {
@@ -14,24 +16,24 @@ void MemoryUserStore::delay() const {
   }
 }
 
-std::optional<std::string> MemoryUserStore::find(std::string_view name) const {
+std::optional<auth::ScramVerifier> MemoryUserStore::find(std::string_view name) const {
   return table_.find(name);
 }
 
-AddResult MemoryUserStore::add(std::string_view name, std::string_view hash) {
+AddResult MemoryUserStore::add(std::string_view name, const auth::ScramVerifier& verifier) {
   std::lock_guard writer(write_mutex_);
   delay();
   if (table_.contains(name)) {
     return AddResult::kExists;
   }
-  table_.put(name, hash);
+  table_.put(name, verifier);
   return AddResult::kAdded;
 }
 
-ChangeResult MemoryUserStore::change(std::string_view name, std::string_view hash) {
+ChangeResult MemoryUserStore::change(std::string_view name, const auth::ScramVerifier& verifier) {
   std::lock_guard writer(write_mutex_);
   delay();
-  return table_.replace(name, hash) ? ChangeResult::kChanged : ChangeResult::kNoSuchUser;
+  return table_.replace(name, verifier) ? ChangeResult::kChanged : ChangeResult::kNoSuchUser;
 }
 
 std::vector<UserRecord> MemoryUserStore::list() const {

@@ -19,12 +19,16 @@ class MemoryUserStore final : public UserStore {
   // `write_delay` is slept by every add() and change() before it decides, holding the writer
   // lock (as the SQLite store holds it across its fsync), to simulate a slow disk. find() and
   // list() are never delayed.
-  explicit MemoryUserStore(std::chrono::milliseconds write_delay = std::chrono::milliseconds(0));
+  // The decoy secret is 32 bytes of `decoy_fill`.
+  explicit MemoryUserStore(std::chrono::milliseconds write_delay = std::chrono::milliseconds(0),
+                           std::uint8_t decoy_fill = 0x5A);
 
-  std::optional<std::string> find(std::string_view name) const override;
-  AddResult add(std::string_view name, std::string_view hash) override;
-  ChangeResult change(std::string_view name, std::string_view hash) override;
+  std::optional<auth::ScramVerifier> find(std::string_view name) const override;
+  bool find_never_blocks() const override { return true; }
+  AddResult add(std::string_view name, const auth::ScramVerifier& verifier) override;
+  ChangeResult change(std::string_view name, const auth::ScramVerifier& verifier) override;
   std::vector<UserRecord> list() const override;
+  DecoySecret decoy_secret() const override { return decoy_; }
 
  private:
   void delay() const;
@@ -32,6 +36,7 @@ class MemoryUserStore final : public UserStore {
   const std::chrono::milliseconds write_delay_;
   std::mutex write_mutex_;  // serialises writers, like the SQLite store's single connection
   UserTable table_;
+  DecoySecret decoy_{};
 };
 
 }  // namespace tsna

@@ -1,7 +1,8 @@
 // user_store_contract.hpp - the contract every UserStore keeps (store/user_store.hpp), as one
 // suite of value-parameterized tests that each implementation instantiates: exact byte-for-byte
 // names, one winner per name, registration order, and (for durable stores) everything across a
-// reopen. Include it in exactly one .cpp of a test binary, then instantiate, e.g.
+// reopen, the decoy secret kept. Include it in exactly one .cpp of a test binary, then
+// instantiate, e.g.
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, UserStoreContract, ::testing::Values(kSqliteBackend),
 //                            backend_name);
 #pragma once
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "store/user_store.hpp"
+#include "support/test_verifiers.hpp"
 
 namespace tsna::contract {
 
@@ -37,10 +39,6 @@ struct Backend {
 inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param.name;
 }
-
-inline constexpr const char* kHashA = "b3358c3dc3c4b063dd668b7f6620c3d2";
-inline constexpr const char* kHashB = "910f4aff69c6c642b3756489bb81a945";
-inline constexpr const char* kHashC = "398a9e7f3e20dc9ffef104303826ed6d";
 
 class UserStoreContract : public ::testing::TestWithParam<Backend> {
  protected:
@@ -69,62 +67,63 @@ TEST_P(UserStoreContract, NewStoreIsEmpty) {
 }
 
 TEST_P(UserStoreContract, AddedUserIsFoundWithItsHashAndNoPrefixOrExtensionOfTheName) {
-  EXPECT_EQ(store().add("bb", kHashA), AddResult::kAdded);
-  EXPECT_EQ(store().find("bb"), kHashA);
+  EXPECT_EQ(store().add("bb", kVerifierA), AddResult::kAdded);
+  EXPECT_EQ(store().find("bb"), kVerifierA);
   EXPECT_EQ(store().find("b"), std::nullopt);
   EXPECT_EQ(store().find("bbb"), std::nullopt);
 }
 
 TEST_P(UserStoreContract, AddingATakenNameReturnsExistsAndKeepsTheFirstHash) {
-  EXPECT_EQ(store().add("bb", kHashA), AddResult::kAdded);
-  EXPECT_EQ(store().add("bb", kHashB), AddResult::kExists);
-  EXPECT_EQ(store().find("bb"), kHashA);
-  EXPECT_EQ(store().list(), (std::vector<UserRecord>{{"bb", kHashA}}));
+  EXPECT_EQ(store().add("bb", kVerifierA), AddResult::kAdded);
+  EXPECT_EQ(store().add("bb", kVerifierB), AddResult::kExists);
+  EXPECT_EQ(store().find("bb"), kVerifierA);
+  EXPECT_EQ(store().list(), (std::vector<UserRecord>{{"bb", kVerifierA}}));
   // A refused add leaves the store usable: the next one succeeds.
-  EXPECT_EQ(store().add("bin", kHashC), AddResult::kAdded);
+  EXPECT_EQ(store().add("bin", kVerifierC), AddResult::kAdded);
   EXPECT_EQ(store().list().size(), 2u);
 }
 
 TEST_P(UserStoreContract, NamesAreCaseSensitive) {
-  EXPECT_EQ(store().add("Bob", kHashA), AddResult::kAdded);
-  EXPECT_EQ(store().add("bob", kHashB), AddResult::kAdded);
-  EXPECT_EQ(store().add("Bob", kHashC), AddResult::kExists);
-  EXPECT_EQ(store().find("Bob"), kHashA);
-  EXPECT_EQ(store().find("bob"), kHashB);
+  EXPECT_EQ(store().add("Bob", kVerifierA), AddResult::kAdded);
+  EXPECT_EQ(store().add("bob", kVerifierB), AddResult::kAdded);
+  EXPECT_EQ(store().add("Bob", kVerifierC), AddResult::kExists);
+  EXPECT_EQ(store().find("Bob"), kVerifierA);
+  EXPECT_EQ(store().find("bob"), kVerifierB);
   EXPECT_EQ(store().find("BOB"), std::nullopt);
-  EXPECT_EQ(store().change("BOB", kHashC), ChangeResult::kNoSuchUser);
+  EXPECT_EQ(store().change("BOB", kVerifierC), ChangeResult::kNoSuchUser);
 }
 
 TEST_P(UserStoreContract, Utf8NamesAreKeptByteForByteWithoutNormalisation) {
   const std::vector<UserRecord> users = {
-      {"Zo\xc3\xab", kHashA},                            // "Zoë" precomposed (NFC)
-      {"Zoe\xcc\x88", kHashB},                           // "Zoë" with a combining diaeresis (NFD)
-      {"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", kHashC},  // 日本語
-      {"\xf0\x9f\x98\x80", kHashA},                      // U+1F600
+      {"Zo\xc3\xab", kVerifierA},   // "Zoë" precomposed (NFC)
+      {"Zoe\xcc\x88", kVerifierB},  // "Zoë" with a combining diaeresis (NFD)
+      {"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", kVerifierC},  // 日本語
+      {"\xf0\x9f\x98\x80", kVerifierA},                      // U+1F600
   };
   for (const auto& user : users) {
-    EXPECT_EQ(store().add(user.name, user.hash), AddResult::kAdded) << user.name;
+    EXPECT_EQ(store().add(user.name, user.verifier), AddResult::kAdded) << user.name;
   }
   EXPECT_EQ(store().find("Zoe"), std::nullopt);
-  EXPECT_EQ(store().find("Zoe\xcc\x88"), kHashB);
+  EXPECT_EQ(store().find("Zoe\xcc\x88"), kVerifierB);
   EXPECT_EQ(store().list(), users);
 }
 
 TEST_P(UserStoreContract, ChangeReplacesTheHashOfAKnownUserOnly) {
-  store().add("bb", kHashA);
-  EXPECT_EQ(store().change("bb", kHashB), ChangeResult::kChanged);
-  EXPECT_EQ(store().find("bb"), kHashB);
-  EXPECT_EQ(store().change("nobody", kHashA), ChangeResult::kNoSuchUser);
+  store().add("bb", kVerifierA);
+  EXPECT_EQ(store().change("bb", kVerifierB), ChangeResult::kChanged);
+  EXPECT_EQ(store().find("bb"), kVerifierB);
+  EXPECT_EQ(store().change("nobody", kVerifierA), ChangeResult::kNoSuchUser);
   EXPECT_EQ(store().find("nobody"), std::nullopt);
-  EXPECT_EQ(store().list(), (std::vector<UserRecord>{{"bb", kHashB}}));
+  EXPECT_EQ(store().list(), (std::vector<UserRecord>{{"bb", kVerifierB}}));
 }
 
 TEST_P(UserStoreContract, ListIsInRegistrationOrderAndChangeKeepsThePlace) {
-  store().add("zed", kHashA);
-  store().add("amy", kHashA);
-  store().add("max", kHashC);
-  store().change("zed", kHashB);
-  const std::vector<UserRecord> expected = {{"zed", kHashB}, {"amy", kHashA}, {"max", kHashC}};
+  store().add("zed", kVerifierA);
+  store().add("amy", kVerifierA);
+  store().add("max", kVerifierC);
+  store().change("zed", kVerifierB);
+  const std::vector<UserRecord> expected = {
+      {"zed", kVerifierB}, {"amy", kVerifierA}, {"max", kVerifierC}};
   EXPECT_EQ(store().list(), expected);
 }
 
@@ -137,7 +136,7 @@ TEST_P(UserStoreContract, HundredThreadsAddingOneNameMakeExactlyOneAdded) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
       start.arrive_and_wait();
-      (store().add("newbie", kHashA) == AddResult::kAdded ? added : exists)++;
+      (store().add("newbie", kVerifierA) == AddResult::kAdded ? added : exists)++;
     });
   }
   for (auto& t : threads) {
@@ -145,7 +144,7 @@ TEST_P(UserStoreContract, HundredThreadsAddingOneNameMakeExactlyOneAdded) {
   }
   EXPECT_EQ(added.load(), 1);
   EXPECT_EQ(exists.load(), kThreads - 1);
-  EXPECT_EQ(store().list(), (std::vector<UserRecord>{{"newbie", kHashA}}));
+  EXPECT_EQ(store().list(), (std::vector<UserRecord>{{"newbie", kVerifierA}}));
 }
 
 TEST_P(UserStoreContract, EightThreadsAddingFiftyNamesEachAddAllOfThemInOrder) {
@@ -159,10 +158,10 @@ TEST_P(UserStoreContract, EightThreadsAddingFiftyNamesEachAddAllOfThemInOrder) {
       start.arrive_and_wait();
       for (int i = 0; i < kPerThread; ++i) {
         const std::string name = "u" + std::to_string(t) + "_" + std::to_string(i);
-        if (store().add(name, kHashA) == AddResult::kAdded) {
+        if (store().add(name, kVerifierA) == AddResult::kAdded) {
           ++added;
         }
-        if (store().find(name) != kHashA) {
+        if (store().find(name) != kVerifierA) {
           ADD_FAILURE() << name << " not found after its add returned";
         }
       }
@@ -182,29 +181,40 @@ TEST_P(UserStoreContract, EightThreadsAddingFiftyNamesEachAddAllOfThemInOrder) {
   }
 }
 
+TEST_P(UserStoreContract, DecoySecretIsStableAndNotBlank) {
+  const DecoySecret secret = store().decoy_secret();
+  EXPECT_EQ(store().decoy_secret(), secret);
+  EXPECT_NE(secret, DecoySecret{});
+}
+
+TEST_P(DurableUserStoreContract, DecoySecretSurvivesAReopen) {
+  const DecoySecret secret = store().decoy_secret();
+  EXPECT_EQ(reopen().decoy_secret(), secret);
+}
+
 TEST_P(DurableUserStoreContract, AcknowledgedAddsAndChangesSurviveAReopenInOrder) {
-  store().add("zed", kHashA);
-  store().add("Zoe\xcc\x88", kHashB);
-  store().add("amy", kHashA);
-  store().change("zed", kHashC);
-  EXPECT_EQ(store().add("amy", kHashB), AddResult::kExists);
+  store().add("zed", kVerifierA);
+  store().add("Zoe\xcc\x88", kVerifierB);
+  store().add("amy", kVerifierA);
+  store().change("zed", kVerifierC);
+  EXPECT_EQ(store().add("amy", kVerifierB), AddResult::kExists);
   const std::vector<UserRecord> expected = {
-      {"zed", kHashC}, {"Zoe\xcc\x88", kHashB}, {"amy", kHashA}};
+      {"zed", kVerifierC}, {"Zoe\xcc\x88", kVerifierB}, {"amy", kVerifierA}};
   EXPECT_EQ(reopen().list(), expected);
-  EXPECT_EQ(store().find("zed"), kHashC);
-  EXPECT_EQ(store().add("amy", kHashC), AddResult::kExists);
+  EXPECT_EQ(store().find("zed"), kVerifierC);
+  EXPECT_EQ(store().add("amy", kVerifierC), AddResult::kExists);
 }
 
 TEST_P(DurableUserStoreContract, TheOneWinnerOfARaceIsTheOneStored) {
   constexpr int kThreads = 20;
   std::latch start(kThreads);
   std::vector<std::thread> threads;
-  std::vector<std::string> hashes = {kHashA, kHashB};
+  std::vector<auth::ScramVerifier> verifiers = {kVerifierA, kVerifierB};
   std::atomic<int> winner{-1};
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       start.arrive_and_wait();
-      if (store().add("newbie", hashes[i % 2]) == AddResult::kAdded) {
+      if (store().add("newbie", verifiers[i % 2]) == AddResult::kAdded) {
         winner = i % 2;
       }
     });
@@ -213,7 +223,7 @@ TEST_P(DurableUserStoreContract, TheOneWinnerOfARaceIsTheOneStored) {
     t.join();
   }
   ASSERT_NE(winner.load(), -1);
-  EXPECT_EQ(reopen().list(), (std::vector<UserRecord>{{"newbie", hashes[winner.load()]}}));
+  EXPECT_EQ(reopen().list(), (std::vector<UserRecord>{{"newbie", verifiers[winner.load()]}}));
 }
 
 }  // namespace tsna::contract

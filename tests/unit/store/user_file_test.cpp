@@ -1,4 +1,5 @@
-// user_file_test.cpp - the seed users-file parser/formatter and the file helpers.
+// user_file_test.cpp - the users-file parser (seed hash lines, verifier lines), the verifier
+// formatter and the file helpers.
 // Uses a fresh directory under /tmp per test; no SQLite.
 #include "store/user_file.hpp"
 
@@ -28,13 +29,18 @@ mode_t mode_of(const std::filesystem::path& path) {
   return st.st_mode & 07777;
 }
 
-std::vector<UserRecord> parse_ok(std::string_view text) {
+// A seed line's entry.
+UserFileEntry seed(std::string name, std::string hash) {
+  return UserFileEntry{std::move(name), std::move(hash), std::nullopt};
+}
+
+std::vector<UserFileEntry> parse_ok(std::string_view text) {
   auto result = parse_user_file(text);
   if (const auto* error = std::get_if<UserFileError>(&result)) {
     ADD_FAILURE() << "unexpected error: " << to_string(*error);
     return {};
   }
-  return std::get<std::vector<UserRecord>>(std::move(result));
+  return std::get<std::vector<UserFileEntry>>(std::move(result));
 }
 
 UserFileError parse_error(std::string_view text) {
@@ -48,28 +54,29 @@ UserFileError parse_error(std::string_view text) {
 
 TEST(UserFile, SeedsCapturedUsersFileGivesItsFourUsers) {
   const std::string text = read_file(TSNA_SEED_DIR "/users.txt");
-  const std::vector<UserRecord> expected = {
-      {"bb", "b3358c3dc3c4b063dd668b7f6620c3d2"},
-      {"haibin", "910f4aff69c6c642b3756489bb81a945"},
-      {"bin", "398a9e7f3e20dc9ffef104303826ed6d"},
-      {"HaibinLai", "910f4aff69c6c642b3756489bb81a945"},
+  const std::vector<UserFileEntry> expected = {
+      seed("bb", "b3358c3dc3c4b063dd668b7f6620c3d2"),
+      seed("haibin", "910f4aff69c6c642b3756489bb81a945"),
+      seed("bin", "398a9e7f3e20dc9ffef104303826ed6d"),
+      seed("HaibinLai", "910f4aff69c6c642b3756489bb81a945"),
   };
   EXPECT_EQ(parse_ok(text), expected);
 }
 
 TEST(UserFile, EmptyTextHasNoUsers) {
-  EXPECT_EQ(parse_ok(""), std::vector<UserRecord>{});
+  EXPECT_EQ(parse_ok(""), std::vector<UserFileEntry>{});
 }
 
 TEST(UserFile, LastLineWithoutNewlineIsParsed) {
-  const std::vector<UserRecord> expected = {{"bb", kHashA}};
+  const std::vector<UserFileEntry> expected = {seed("bb", kHashA)};
   EXPECT_EQ(parse_ok(std::string("bb:") + kHashA), expected);
 }
 
 TEST(UserFile, CrLfLineEndsAndSurroundingWhitespaceAreStripped) {
   const std::string text =
       std::string("  bb:") + kHashA + " \r\n\tbin:" + kHashB + "\t\r\n\v\f\x1c" + "x:" + kHashA;
-  const std::vector<UserRecord> expected = {{"bb", kHashA}, {"bin", kHashB}, {"x", kHashA}};
+  const std::vector<UserFileEntry> expected = {seed("bb", kHashA), seed("bin", kHashB),
+                                               seed("x", kHashA)};
   EXPECT_EQ(parse_ok(text), expected);
 }
 
@@ -77,7 +84,7 @@ TEST(UserFile, UnicodeWhitespaceIsStrippedLikePythonStrip) {
   // U+3000 ideographic space, U+00A0 no-break space, U+2003 em space, U+0085 next line.
   const std::string text =
       std::string("\xe3\x80\x80\xc2\xa0") + "bb:" + kHashA + "\xe2\x80\x83\xc2\x85\n";
-  const std::vector<UserRecord> expected = {{"bb", kHashA}};
+  const std::vector<UserFileEntry> expected = {seed("bb", kHashA)};
   EXPECT_EQ(parse_ok(text), expected);
 }
 
@@ -128,7 +135,7 @@ TEST(UserFile, RepeatedNameIsReportedWithBothLines) {
 }
 
 TEST(UserFile, NamesDifferingInCaseAreDifferentUsers) {
-  const std::vector<UserRecord> expected = {{"Bob", kHashA}, {"bob", kHashB}};
+  const std::vector<UserFileEntry> expected = {seed("Bob", kHashA), seed("bob", kHashB)};
   EXPECT_EQ(parse_ok(std::string("Bob:") + kHashA + "\nbob:" + kHashB + "\n"), expected);
 }
 
@@ -136,21 +143,48 @@ TEST(UserFile, ToStringPrefixesTheLineNumber) {
   EXPECT_EQ(to_string(UserFileError{3, "invalid password hash"}), "line 3: invalid password hash");
 }
 
-TEST(UserFile, FormatWritesOneNameColonHashLinePerRecord) {
-  const std::vector<UserRecord> records = {{"bb", kHashA}, {"Zo\xc3\xab", kHashB}};
-  EXPECT_EQ(format_user_file(records),
-            std::string("bb:") + kHashA + "\nZo\xc3\xab:" + kHashB + "\n");
+// A verifier PostgreSQL 15 made for the SCRAM password ntlm_hash("123456").
+constexpr std::string_view kPostgresVerifier =
+    "SCRAM-SHA-256$4096:xtaIHwt/bTGPyTtsegw7dA==$1oPzgDJ4l4FfKR83sz8ahhZYvOTU58El8gkFhJYXYTc=:"
+    "PityLnV2eMlRBY/KdGRsqx8AW7qzfw7b2+sza8l3qwY=";
+
+TEST(UserFile, VerifierLinesParseBesideSeedLines) {
+  const std::vector<UserFileEntry> entries =
+      parse_ok("haibin:" + std::string(kPostgresVerifier) + "\nbb:" + kHashA + "\n");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].name, "haibin");
+  EXPECT_EQ(entries[0].hash, "");
+  ASSERT_TRUE(entries[0].verifier.has_value());
+  EXPECT_EQ(auth::format_verifier(*entries[0].verifier), kPostgresVerifier);
+  EXPECT_EQ(entries[1], seed("bb", kHashA));
+}
+
+TEST(UserFile, BadVerifierLineIsReportedWithItsLineNumber) {
+  const std::string cut(kPostgresVerifier.substr(0, kPostgresVerifier.size() - 4));
+  EXPECT_EQ(parse_error(std::string("bb:") + kHashA + "\nhaibin:" + cut),
+            (UserFileError{2, "invalid SCRAM-SHA-256 verifier"}));
+}
+
+TEST(UserFile, FormatWritesOneNameColonVerifierLinePerRecord) {
+  const auth::ScramVerifier v = *auth::parse_verifier(kPostgresVerifier);
+  const std::vector<UserRecord> records = {{"haibin", v}, {"Zo\xc3\xab", v}};
+  EXPECT_EQ(format_user_file(records), "haibin:" + std::string(kPostgresVerifier) +
+                                           "\nZo\xc3\xab:" + std::string(kPostgresVerifier) + "\n");
   EXPECT_EQ(format_user_file({}), "");
 }
 
-TEST(UserFile, FormatThenParseGivesTheSameRecords) {
+TEST(UserFile, FormatThenParseGivesTheSameVerifiers) {
+  const auth::ScramVerifier v = *auth::parse_verifier(kPostgresVerifier);
   const std::vector<UserRecord> records = {
-      {"bb", kHashA},
-      {"HaibinLai", kHashB},
-      {"\xe6\x97\xa5\xe6\x9c\xac", kHashA},  // 日本
-      {"\xf0\x9f\x98\x80", kHashB},          // U+1F600
+      {"bb", v},
+      {"\xe6\x97\xa5\xe6\x9c\xac", v},  // 日本
+      {"\xf0\x9f\x98\x80", v},          // U+1F600
   };
-  EXPECT_EQ(parse_ok(format_user_file(records)), records);
+  const std::vector<UserFileEntry> parsed = parse_ok(format_user_file(records));
+  ASSERT_EQ(parsed.size(), records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(parsed[i], (UserFileEntry{records[i].name, "", records[i].verifier}));
+  }
 }
 
 TEST(UserFile, WriteAtomicallyCreatesTheFileWithMode0600AndNoLeftovers) {

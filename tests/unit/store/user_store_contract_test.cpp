@@ -38,12 +38,12 @@ TEST(MemoryUserStore, WriteDelayIsSleptByAddAndChange) {
   constexpr auto kDelay = std::chrono::milliseconds(20);
   MemoryUserStore store(kDelay);
   auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(store.add("bb", kHashA), AddResult::kAdded);
+  EXPECT_EQ(store.add("bb", kVerifierA), AddResult::kAdded);
   EXPECT_GE(std::chrono::steady_clock::now() - t0, kDelay);
   t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(store.change("bb", kHashB), ChangeResult::kChanged);
+  EXPECT_EQ(store.change("bb", kVerifierB), ChangeResult::kChanged);
   EXPECT_GE(std::chrono::steady_clock::now() - t0, kDelay);
-  EXPECT_EQ(store.find("bb"), kHashB);
+  EXPECT_EQ(store.find("bb"), kVerifierB);
 }
 
 }  // namespace

@@ -34,6 +34,7 @@
 #include "fuzz_support.hpp"
 #include "session/session.hpp"
 #include "support/memory_user_store.hpp"
+#include "support/manual_clock.hpp"
 
 namespace tsna {
 namespace {

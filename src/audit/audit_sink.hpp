@@ -18,6 +18,10 @@ struct AuditEvent {
   Dialect dialect;
   std::string_view cmd;    // the raw message as received (redacted by the sink)
   bool is_answer = false;  // the answer to a challenge: recorded as "***" whatever it holds
+  // `cmd` was assembled by the session from checked parts, not received as is (an `auth` line
+  // shown with the user name decoded from its SCRAM message): no argument is masked as a
+  // secret, though hex runs, UTF-8 and the cap are still applied.
+  bool prepared = false;
   // For an answer: the name the login was for (the record's "login" field), so that a failed
   // login says which account it tried, as OpenSSH's "Failed password for NAME" does.
   std::optional<std::string_view> login;

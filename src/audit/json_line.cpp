@@ -194,11 +194,15 @@ void append_json_identity(std::string& out, const AuditEvent& e) {
 
 void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes) {
   out += R"(,"cmd":")";
-  if (!e.is_answer && is_plain_command(e.cmd, cmd_max_bytes)) {
+  if (!e.is_answer && !e.prepared && is_plain_command(e.cmd, cmd_max_bytes)) {
     out.append(e.cmd);
   } else {
     const std::size_t cmd_from = out.size();
-    append_redacted_command(out, e.cmd, e.is_answer, cmd_max_bytes);
+    if (e.prepared) {
+      append_prepared_command(out, e.cmd, cmd_max_bytes);
+    } else {
+      append_redacted_command(out, e.cmd, e.is_answer, cmd_max_bytes);
+    }
     escape_tail(out, cmd_from);
   }
   out += '"';

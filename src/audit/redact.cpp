@@ -81,14 +81,13 @@ void append_valid_utf8(std::string& out, std::string_view raw) {
   out.append(raw.substr(done));
 }
 
-void append_redacted_command(std::string& out, std::string_view raw, bool is_answer,
-                             std::size_t max_bytes) {
+namespace {
+
+// Appends `raw` word by word with separators kept; with `use_secret_table`, the arguments of a
+// secret-bearing command are masked from its first secret one on.
+void append_words(std::string& out, std::string_view raw, bool use_secret_table,
+                  std::size_t max_bytes) {
   const std::size_t start = out.size();
-  if (is_answer) {
-    out += kRedacted;
-    cut(out, start, max_bytes);
-    return;
-  }
   // Words are counted from 0 (the command); from `first_secret` on they are masked.
   std::size_t word_index = 0;
   std::size_t first_secret = 0;  // 0: nothing is masked
@@ -106,7 +105,7 @@ void append_redacted_command(std::string& out, std::string_view raw, bool is_ans
         ++j;
       }
       const std::string_view word = raw.substr(i, j - i);
-      if (word_index == 0) {
+      if (word_index == 0 && use_secret_table) {
         if (const SecretBearingCommand* c = find_secret_bearing_command(word)) {
           first_secret = c->first_secret_argument;
         }
@@ -121,6 +120,23 @@ void append_redacted_command(std::string& out, std::string_view raw, bool is_ans
     i = j;
   }
   cut(out, start, max_bytes);
+}
+
+}  // namespace
+
+void append_redacted_command(std::string& out, std::string_view raw, bool is_answer,
+                             std::size_t max_bytes) {
+  if (is_answer) {
+    const std::size_t start = out.size();
+    out += kRedacted;
+    cut(out, start, max_bytes);
+    return;
+  }
+  append_words(out, raw, /*use_secret_table=*/true, max_bytes);
+}
+
+void append_prepared_command(std::string& out, std::string_view text, std::size_t max_bytes) {
+  append_words(out, text, /*use_secret_table=*/false, max_bytes);
 }
 
 }  // namespace tsna

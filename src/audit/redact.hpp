@@ -33,4 +33,9 @@ void append_valid_utf8(std::string& out, std::string_view raw);
 void append_redacted_command(std::string& out, std::string_view raw, bool is_answer,
                              std::size_t max_bytes);
 
+// As append_redacted_command for a text the session assembled from checked parts (an `auth`
+// line with its decoded user name): the same UTF-8 repair, hex-run masking and cap, but no
+// argument is masked for being one of a secret-bearing command.
+void append_prepared_command(std::string& out, std::string_view text, std::size_t max_bytes);
+
 }  // namespace tsna

@@ -61,7 +61,8 @@ Outcome on_register(Args args, const CommandContext& ctx, std::string&) {
   if (args.size() > 2) {
     return fail(msg::kRegisterTooMany);
   }
-  if (!is_valid_username(args[0])) {
+  if (!is_valid_username(args[0]) ||
+      (ctx.registrable_name != nullptr && !ctx.registrable_name(args[0]))) {
     return fail(msg::kInvalidUsername);
   }
   if (!is_password_hash(args[1])) {
@@ -76,13 +77,7 @@ Outcome on_login(Args args, const CommandContext& ctx, std::string& scratch) {
     return fail(scratch);
   }
   if (ctx.dialect == Dialect::kTsna2) {
-    if (args.size() != 1) {
-      return fail(msg::kLoginArgsTsna2);
-    }
-    if (!is_valid_username(args[0])) {
-      return fail(msg::kInvalidUsername);
-    }
-    return Outcome{Action::kLoginTsna2, true, {}, args[0], {}};
+    return fail(msg::kLoginRetiredTsna2);
   }
   if (args.size() < 2) {
     return fail(msg::kLoginTooFewClassic);
@@ -97,6 +92,18 @@ Outcome on_login(Args args, const CommandContext& ctx, std::string& scratch) {
     return fail(msg::kInvalidHash);
   }
   return Outcome{Action::kLoginClassic, true, {}, args[0], args[1]};
+}
+
+// TSNA/2 only: `auth MECHANISM MESSAGE`, both one word (base64 has no blanks).
+Outcome on_auth(Args args, const CommandContext& ctx, std::string& scratch) {
+  if (ctx.user) {
+    scratch.assign(msg::kLoggedInPrefix).append(*ctx.user).append(msg::kLoggedInSuffix);
+    return fail(scratch);
+  }
+  if (args.size() != 2) {
+    return fail(msg::kAuthFailed);
+  }
+  return Outcome{Action::kAuth, true, {}, args[0], args[1]};
 }
 
 Outcome on_changepwd(Args args, const CommandContext&, std::string&) {
@@ -122,17 +129,19 @@ struct CommandSpec {
   bool logged_out;  // valid before login
   bool logged_in;   // valid after login
   Handler handler;
+  bool tsna2_only = false;  // unknown in the classic dialect
 };
 
 // The whole command set of SPEC 2.1. A name invalid in the current state gets that state's
 // unknown-command reply before any other check.
-constexpr std::array<CommandSpec, 13> kCommands{{
+constexpr std::array<CommandSpec, 14> kCommands{{
     {"?", true, true, &on_help},
     {"help", true, true, &on_help},
     {"ls", true, true, &on_help},
     {"exit", true, true, &on_exit},
     {"login", true, true, &on_login},
     {"register", true, true, &on_register},
+    {"auth", true, true, &on_auth, /*tsna2_only=*/true},
     {"logout", false, true, &on_logout},
     {"changepwd", false, true, &on_changepwd},
     {"sum", false, true, &on_calc<Operation::kSum>},
@@ -150,7 +159,7 @@ Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& 
   // Classic messages that would put a hash on the wire are refused before any other check
   // unless the operator opted in (SPEC 1.1).
   if (ctx.dialect == Dialect::kClassic && !ctx.allow_classic_login && !words.empty() &&
-      find_secret_bearing_command(words.front()) != nullptr) {
+      is_classic_hash_command(words.front())) {
     return fail(msg::kClassicLoginDisabled);
   }
   if (words.empty() || line.find('\0') != std::string_view::npos || !is_valid_utf8(line)) {
@@ -158,7 +167,8 @@ Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& 
   }
   for (const CommandSpec& spec : kCommands) {
     if (spec.name == words.front()) {
-      if (!(ctx.user ? spec.logged_in : spec.logged_out)) {
+      if (!(ctx.user ? spec.logged_in : spec.logged_out) ||
+          (spec.tsna2_only && ctx.dialect != Dialect::kTsna2)) {
         break;
       }
       return spec.handler(Args(words).subspan(1), ctx, scratch);

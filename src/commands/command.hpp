@@ -18,21 +18,26 @@ enum class Action {
   kRegister,        // `name` and `hash` are well-formed: add them to the store, then reply
   kChangePassword,  // `hash` is well-formed: refuse if it is the current one, else store it
   kLoginClassic,    // `name` and `hash` are well-formed: the classic login (SPEC 1.1)
-  kLoginTsna2,      // `name` is well-formed: issue a TSNA/2 challenge (SPEC 1.2)
+  kAuth,            // TSNA/2 `auth MECHANISM MESSAGE`: begin a SCRAM login (SPEC 1.2); the
+                    // session checks the mechanism and the message
 };
 
 struct CommandContext {
   Dialect dialect = Dialect::kClassic;
   bool allow_classic_login = false;      // --allow-classic
   std::optional<std::string_view> user;  // the logged-in user, if any
+  // A further test a syntactically valid name must pass to be registered (SASLprep leaves it
+  // unchanged, SPEC 2.2); the commands know no SASLprep, so the session supplies it. Null: none.
+  bool (*registrable_name)(std::string_view name) = nullptr;
 };
 
 struct Outcome {
   Action action = Action::kReply;
   bool ok = false;        // kReply: 200 when true, else 400
   std::string_view text;  // kReply/kLogout: the reply text (static or in the caller's scratch)
-  std::string_view name;  // kRegister/kLogin*: views into the request line
-  std::string_view hash;  // kRegister/kChangePassword/kLoginClassic
+  std::string_view name;  // kRegister/kLoginClassic: views into the request line; kAuth: the
+                          // mechanism word
+  std::string_view hash;  // kRegister/kChangePassword/kLoginClassic; kAuth: the message
 };
 
 // Decides what `line` (one request, line end removed) means in state `ctx`. Reply texts that

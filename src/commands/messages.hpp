@@ -34,8 +34,9 @@ inline constexpr std::string_view kRegisterWhileLoggedIn =
 inline constexpr std::string_view kLoginTooFewClassic =
     "Please re-enter the login command with your username and password";
 inline constexpr std::string_view kLoginTooManyClassic = "Password shouldn't include spaces";
-inline constexpr std::string_view kLoginArgsTsna2 =
-    "Please re-enter the login command with your username";
+// Not in the seed: TSNA/2 logs in with SCRAM (auth), not with the seed's login command.
+inline constexpr std::string_view kLoginRetiredTsna2 =
+    "TSNA/2 logs in with auth SCRAM-SHA-256; please update your client";
 inline constexpr std::string_view kLoggedInPrefix = "You have logged in ";
 inline constexpr std::string_view kLoggedInSuffix =
     ", please logout before you want to change to other user";
@@ -75,5 +76,8 @@ inline constexpr std::string_view kUnsupportedVersion =
 inline constexpr std::string_view kTooManyConnections = "Too many connections";
 // Not in the seed: the store could not commit (disk full, I/O error); nothing changed.
 inline constexpr std::string_view kStoreFailed = "Server storage error, nothing was changed";
+// Not in the seed: the work could not be taken on (the store's queue is full, or a shared store
+// is unreachable); nothing was tried, so the client may simply try again.
+inline constexpr std::string_view kServiceUnavailable = "Service unavailable, try again later";
 
 }  // namespace tsna::msg

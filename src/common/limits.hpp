@@ -27,6 +27,10 @@ struct Limits {
   std::chrono::seconds backoff_max{300};
   // Entries per throttle table (addresses, names): bounded so a flood cannot grow memory.
   std::size_t throttle_table_capacity = 65536;
+  // Store requests (lookups, PBKDF2 derivations, writes) queued or running at once; past it a
+  // request is answered "400:Service unavailable, try again later" at once, so peers cannot buy
+  // unbounded CPU or memory with logins and registrations (SPEC 4.4).
+  std::size_t store_queue_capacity = 256;
   // The audit log's cmd field is cut at this many bytes (SPEC 4.3).
   std::size_t audit_cmd_max_bytes = 512;
 

@@ -62,9 +62,9 @@ class PlainConnection {
       case Want::kStore:
         services_.store->async_run(
             session_.store_request(),
-            asio::bind_executor(socket_.get_executor(), [this](StoreOutcome outcome) {
-              guarded([this, outcome] {
-                session_.on_store_done(outcome);
+            asio::bind_executor(socket_.get_executor(), [this](StoreResult result) {
+              guarded([this, result = std::move(result)]() mutable {
+                session_.on_store_done(std::move(result));
                 step();
               });
             }));

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "common/version.hpp"
+#include "server/embedded_store.hpp"
 #include "server/server.hpp"
 #include "store/data_dir.hpp"
 #include "store/sqlite_user_store.hpp"
@@ -25,8 +26,8 @@ bool is_loopback(const std::string& bind) {
   return !ec && a.is_loopback();
 }
 
-int import_users(const std::filesystem::path& file, const std::filesystem::path& data_dir) {
-  const tsna::DataDirLock lock = tsna::DataDirLock::acquire(data_dir);
+int import_users(const std::filesystem::path& file, const tsna::ServerOptions& options) {
+  const tsna::DataDirLock lock = tsna::DataDirLock::acquire(options.data_dir);
   const std::string text = tsna::read_file(file);
   auto parsed = tsna::parse_user_file(text);
   if (const auto* err = std::get_if<tsna::UserFileError>(&parsed)) {
@@ -34,9 +35,9 @@ int import_users(const std::filesystem::path& file, const std::filesystem::path&
                  err->message.c_str());
     return 1;
   }
-  const auto& records = std::get<std::vector<tsna::UserRecord>>(parsed);
-  auto store = tsna::SqliteUserStore::open(data_dir);
-  const tsna::ImportResult result = store->import_all(records);
+  const auto& entries = std::get<std::vector<tsna::UserFileEntry>>(parsed);
+  auto store = tsna::open_embedded_store(options);
+  const tsna::ImportResult result = store->import_all(entries);
   if (!result.ok) {
     std::fprintf(stderr, "%s: %s; nothing was imported\n", file.c_str(), result.error.c_str());
     return 1;
@@ -45,9 +46,10 @@ int import_users(const std::filesystem::path& file, const std::filesystem::path&
   return 0;
 }
 
-int export_users(const std::filesystem::path& file, const std::filesystem::path& data_dir) {
-  const tsna::DataDirLock lock = tsna::DataDirLock::acquire(data_dir);
-  auto store = tsna::SqliteUserStore::open(data_dir);
+// Writes verifier lines: the seed's "name:hash" form cannot be made, as no hash is kept.
+int export_users(const std::filesystem::path& file, const tsna::ServerOptions& options) {
+  const tsna::DataDirLock lock = tsna::DataDirLock::acquire(options.data_dir);
+  auto store = tsna::open_embedded_store(options);
   const std::vector<tsna::UserRecord> users = store->list();
   tsna::write_file_atomically(file, tsna::format_user_file(users), 0600);
   std::printf("exported %zu users to %s\n", users.size(), file.c_str());
@@ -119,6 +121,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400));
   app.add_flag("--allow-classic", options.allow_classic_login,
                "Accept the seed's classic login/register/changepwd (hashes in clear)");
+  app.add_option("--scram-iterations", options.scram_iterations,
+                 "PBKDF2 iterations of the SCRAM-SHA-256 verifiers made from now on")
+      ->capture_default_str()
+      ->check(CLI::Range(tsna::auth::kMinScramIterations, tsna::auth::kMaxScramIterations));
   std::string tls_cert;
   std::string tls_key;
   std::uint16_t tls_port = 0;
@@ -149,10 +155,10 @@ int main(int argc, char** argv) {
   options.limits.idle_timeout = std::chrono::seconds(idle_seconds);
   try {
     if (import_cmd->parsed()) {
-      return import_users(users_file, options.data_dir);
+      return import_users(users_file, options);
     }
     if (export_cmd->parsed()) {
-      return export_users(users_file, options.data_dir);
+      return export_users(users_file, options);
     }
     return serve(options);
   } catch (const std::exception& e) {

@@ -20,6 +20,7 @@
 #include "commands/messages.hpp"
 #include "common/file_limit.hpp"
 #include "server/connection.hpp"
+#include "server/embedded_store.hpp"
 #include "server/store_executor.hpp"
 #include "server/tls_connection.hpp"
 #include "store/data_dir.hpp"
@@ -78,6 +79,13 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path
     throw std::runtime_error(key.string() + ": does not match " + cert.string());
   }
   return ctx;
+}
+
+// Store threads: derivations are CPU work, so at most half the cores (one at least), leaving the
+// rest to the event loops; a store's own writes serialise anyway.
+std::size_t store_thread_count() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores <= 2 ? 1 : cores / 2;
 }
 
 void log_exception(std::exception_ptr e) {
@@ -139,7 +147,7 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
     data_dir_lock.emplace(DataDirLock::acquire(options.data_dir));  // before anything is opened
   }
   if (!store) {
-    store = SqliteUserStore::open(options.data_dir);
+    store = open_embedded_store(options, &random);
   }
   if (!audit) {
     auto file = std::make_unique<FileAuditLog>(options.data_dir / "data_log.jsonl",
@@ -149,12 +157,15 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   }
   session_context.limits = options.limits;
   session_context.allow_classic_login = options.allow_classic_login;
-  session_context.users = store.get();
+  session_context.scram_iterations = options.scram_iterations;
+  session_context.decoy_secret = store->decoy_secret();
   session_context.throttle = &throttle;
   session_context.random = &random;
   session_context.audit = audit.get();
   session_context.clock = &clock;
-  store_executor = std::make_unique<StoreExecutor>(*store);
+  store_executor = std::make_unique<StoreExecutor>(
+      StoreWorkContext{store.get(), &random, options.scram_iterations}, store_thread_count(),
+      options.limits.store_queue_capacity);
   connection_services = {&session_context, store_executor.get(), &open_connections};
 
   raise_file_limit_for(options.limits.max_connections);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/scram_verifier.hpp"
 #include "common/limits.hpp"
 
 namespace tsna {
@@ -16,6 +17,9 @@ struct ServerOptions {
   std::filesystem::path data_dir = "tsna-data";
   unsigned threads = 0;  // 0: one per core
   bool allow_classic_login = false;
+  // PBKDF2 iterations of the verifiers made from now on (registrations, password changes,
+  // imports, the migration of an old database); each stored verifier keeps its own count.
+  std::uint32_t scram_iterations = auth::kDefaultScramIterations;
   // TLS (SPEC 4.5): with a certificate and key, TLS is spoken on `port`, or on `tls_port` when
   // given (then `port` stays plain, for classic clients).
   std::filesystem::path tls_cert;

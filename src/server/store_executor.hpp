@@ -1,53 +1,81 @@
-// store_executor.hpp - runs store writes on their own thread so a slow disk never stalls an
-// event loop (SPEC 4.2, STYLE 6.4). Event loops co_await the result and resume on their own
-// executor.
+// store_executor.hpp - carries out sessions' store requests (lookups, PBKDF2 derivations, durable
+// writes: session/store_work.hpp) on a small pool of store threads, so that neither a slow disk
+// nor a derivation ever stalls an event loop (SPEC 4.2, 4.4; STYLE 6.4). The queue is bounded: a
+// request past it is answered kUnavailable at once. Lookups that a store answers from memory run
+// on the caller's thread. Results come back on the caller's executor.
 #pragma once
 
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
-#include <asio/thread_pool.hpp>
+#include <atomic>
+#include <cstddef>
+#include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "session/session.hpp"
-#include "store/user_store.hpp"
+#include "session/store_work.hpp"
 
 namespace tsna {
 
 class StoreExecutor {
  public:
-  explicit StoreExecutor(UserStore& users) : users_(users) {}
-  ~StoreExecutor() { join(); }
+  // `threads` store threads (at least one), each at a lower scheduling priority than the event
+  // loops, and at most `queue_capacity` requests queued or running at once.
+  StoreExecutor(StoreWorkContext work, std::size_t threads, std::size_t queue_capacity);
+  ~StoreExecutor();
+  StoreExecutor(const StoreExecutor&) = delete;
+  StoreExecutor& operator=(const StoreExecutor&) = delete;
 
-  // Thread safe. Completes with the outcome on the caller's executor once the write is durable
-  // (or failed). The caller's loop is kept alive (a work guard) while the write is queued.
+  // Thread safe. Completes with the result on the caller's executor once the work is done (a
+  // write durably) or refused. The caller's loop is kept alive (a work guard) meanwhile.
   template <typename Token>
   auto async_run(StoreRequest request, Token&& token) {
-    return asio::async_initiate<Token, void(StoreOutcome)>(
+    return asio::async_initiate<Token, void(StoreResult)>(
         [this](auto handler, StoreRequest req) {
           auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-          asio::post(pool_, [this, req = std::move(req), handler = std::move(handler),
-                             work = std::move(work)]() mutable {
-            const StoreOutcome outcome = execute(req);
+          auto deliver = [work = std::move(work),
+                          handler = std::move(handler)](StoreResult result) mutable {
             auto ex = work.get_executor();
-            asio::post(ex, [handler = std::move(handler), outcome]() mutable {
-              std::move(handler)(outcome);
+            asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
+              std::move(handler)(std::move(result));
             });
             work.reset();
+          };
+          if (is_immediate(req, *work_.users)) {
+            deliver(run_now(req));
+            return;
+          }
+          if (pending_.fetch_add(1, std::memory_order_relaxed) >= queue_capacity_) {
+            pending_.fetch_sub(1, std::memory_order_relaxed);
+            deliver(StoreResult{StoreOutcome::kUnavailable, std::nullopt});
+            return;
+          }
+          asio::post(io_, [this, req = std::move(req), deliver = std::move(deliver)]() mutable {
+            StoreResult result = run_now(req);
+            pending_.fetch_sub(1, std::memory_order_relaxed);
+            deliver(std::move(result));
           });
         },
         token, std::move(request));
   }
 
-  // Finishes the queued writes and stops the thread.
-  void join() { pool_.join(); }
+  // Finishes the queued work and stops the threads. Idempotent.
+  void join();
 
  private:
-  StoreOutcome execute(const StoreRequest& request);
+  StoreResult run_now(const StoreRequest& request);
 
-  UserStore& users_;
-  asio::thread_pool pool_{1};  // one writer: SQLite serialises writes anyway
+  StoreWorkContext work_;
+  const std::size_t queue_capacity_;
+  std::atomic<std::size_t> pending_{0};  // queued or running on the store threads
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace tsna

@@ -12,12 +12,12 @@
 #include <openssl/ssl.h>
 
 #include <array>
-#include <chrono>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <chrono>
 
 namespace tsna {
 namespace {

@@ -1,31 +1,37 @@
 // login.cpp - the session's two login state machines (SPEC 1.1, 1.2, 4.4): the classic login
-// (hash compared, 8-byte challenge, 32 raw answer bytes) and the TSNA/2 login (challenge, then
-// a nonce and MAC in the very next line), both throttled and both answered with a decoy's shape
-// for an unknown user where the dialect allows.
+// (the hash checked against the verifier off the loop, then the 8-byte challenge and 32 raw
+// answer bytes keyed with that hash, as the seed does) and the TSNA/2 SCRAM-SHA-256 login
+// (verifier looked up first, then GNU SASL stepped through client-first and client-final, a decoy
+// for an unknown name). Both throttled; every failure counts.
 #include "session/login.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 
-#include "auth/hex.hpp"
 #include "commands/messages.hpp"
+#include "common/credentials.hpp"
 
 namespace tsna {
 namespace {
 
-std::span<const std::uint8_t> as_bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+// What an `auth` line is audited as: its mechanism and the user name decoded from client-first,
+// never the SCRAM message itself (SPEC 4.3).
+std::string auth_audit_text(std::string_view mechanism, std::string_view name) {
+  std::string text("auth ");
+  text.append(mechanism).push_back(' ');
+  text.append(name.empty() ? std::string_view("***") : name);
+  return text;
 }
 
 }  // namespace
 
 bool Session::classic_answer_awaited() const {
-  return login_ && login_->dialect == Dialect::kClassic;
+  return login_ && login_->dialect == Dialect::kClassic && login_->answer_awaited;
 }
 
 bool Session::tsna2_answer_awaited() const {
-  return login_ && login_->dialect == Dialect::kTsna2;
+  return login_ && login_->scram != nullptr;
 }
 
 bool Session::refuse_if_throttled(std::string_view name) {
@@ -41,82 +47,112 @@ bool Session::refuse_if_throttled(std::string_view name) {
   return true;
 }
 
-void Session::begin_tsna2_login(std::string_view name) {
-  if (refuse_if_throttled(name)) {
+void Session::fail_login(std::string_view name) {
+  ctx_.throttle->record_failure(address(), name);
+  respond(Code::kFail, msg::kAuthFailed);
+}
+
+void Session::begin_scram_login(std::string_view mechanism, std::string_view client_first) {
+  // Under TLS only the channel-bound mechanism is accepted, in plain TCP only the other: no
+  // downgrade, and no binding asked for where there is no channel (SPEC 1.2).
+  const auth::ScramMechanism expected =
+      channel_binding_ ? auth::ScramMechanism::kSha256Plus : auth::ScramMechanism::kSha256;
+  const std::optional<std::string> name = auth::client_first_user(client_first);
+  audit_text_ = auth_audit_text(mechanism, name.value_or(std::string()));
+  answering_ = {audit_text_, false, {}, true};
+  if (!name || auth::mechanism_from_name(mechanism) != expected) {
+    fail_login(name.value_or(std::string()));
+    return;
+  }
+  if (refuse_if_throttled(*name)) {
     return;
   }
   auto login = std::make_unique<Login>();
   login->dialect = Dialect::kTsna2;
-  login->name.assign(name);
-  ctx_.random->fill(login->challenge);
-  if (std::optional<std::string> hash = ctx_.users->find(name)) {
-    login->key = std::move(*hash);
-    login->known = true;
-  } else {
-    // A decoy: the same reply, the same HMAC and compare, against a key nobody knows.
-    std::array<std::uint8_t, 16> decoy{};
-    ctx_.random->fill(decoy);
-    login->key = auth::to_hex(decoy);
-  }
-  login->issued = now_;
-  std::string text;
-  auth::append_hex(text, login->challenge);
-  respond(Code::kChallenge, text);
+  login->name = *name;
+  login->mechanism = expected;
+  login->client_first.assign(client_first);
   login_ = std::move(login);
+  if (!is_valid_username(*name)) {
+    // A name that can never be registered: the decoy at once, with no store lookup to wait for.
+    start_scram(*name, StoreResult{StoreOutcome::kNoSuchUser, std::nullopt});
+    return;
+  }
+  begin_store(StoreRequest::Kind::kFind, *name, {}, audit_text_, /*prepared=*/true);
 }
 
-void Session::handle_tsna2_answer(std::string_view line) {
-  const std::unique_ptr<Login> login = std::move(login_);
-  answering_ = {line, true, login->name};
-  std::array<std::uint8_t, auth::kTsna2NonceBytes> nonce{};
-  auth::Digest mac{};
-  const bool shaped = line.size() == 2 * nonce.size() + 1 + 2 * mac.size() &&
-                      line[2 * nonce.size()] == ' ' &&
-                      auth::from_hex(line.substr(0, 2 * nonce.size()), nonce) &&
-                      auth::from_hex(line.substr(2 * nonce.size() + 1), mac);
+void Session::start_scram(std::string_view name, const StoreResult& found) {
+  Login& login = *login_;
+  login.known = found.outcome == StoreOutcome::kDone && found.verifier.has_value();
+  const auth::ScramVerifier verifier =
+      login.known ? *found.verifier
+                  : auth::decoy_verifier(ctx_.decoy_secret, name, ctx_.scram_iterations);
   std::span<const std::uint8_t> binding;
   if (channel_binding_) {
     binding = *channel_binding_;
   }
-  const auth::Digest expected =
-      auth::tsna2_mac(login->key, login->challenge, nonce, login->name, binding);
-  const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
-  const bool match = auth::constant_time_equal(expected, mac);
-  if (shaped && match && login->known && fresh) {
-    log_in(login->name);
-    respond(Code::kOk, msg::kLoginOk);
+  login.scram = std::make_unique<auth::ScramServer>(login.mechanism, verifier, binding);
+  std::string server_first;
+  const auth::ScramStep step = login.scram->step(login.client_first, server_first);
+  std::string().swap(login.client_first);
+  if (step != auth::ScramStep::kContinue) {
+    const std::unique_ptr<Login> spent = std::move(login_);
+    fail_login(spent->name);
     return;
   }
-  ctx_.throttle->record_failure(address(), login->name);
-  respond(Code::kFail, msg::kAuthFailed);
+  login.issued = now_;
+  respond(Code::kChallenge, server_first);
+}
+
+void Session::handle_scram_final(std::string_view line) {
+  const std::unique_ptr<Login> login = std::move(login_);
+  answering_ = {line, true, login->name};
+  std::string server_final;
+  const auth::ScramStep step = login->scram->step(line, server_final);
+  const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
+  if (step == auth::ScramStep::kDone && login->known && fresh &&
+      login->scram->user() == login->name) {
+    log_in(login->name);
+    // Two lines: the server's proof that it holds the verifier, then the seed's text.
+    server_final.push_back('\n');
+    server_final.append(msg::kLoginOk);
+    respond(Code::kOk, server_final);
+    return;
+  }
+  fail_login(login->name);
 }
 
 void Session::begin_classic_login(std::string_view name, std::string_view hash) {
   if (refuse_if_throttled(name)) {
     return;
   }
-  std::optional<std::string> stored = ctx_.users->find(name);
-  if (!stored) {
-    ctx_.throttle->record_failure(address(), name);
-    respond(Code::kFail, msg::kNoSuchUser);
-    return;
-  }
-  if (!auth::constant_time_equal(as_bytes(*stored), as_bytes(hash))) {
-    ctx_.throttle->record_failure(address(), name);
-    respond(Code::kFail, msg::kWrongPassword);
-    return;
-  }
   auto login = std::make_unique<Login>();
   login->dialect = Dialect::kClassic;
   login->name.assign(name);
-  login->key = std::move(*stored);
-  login->known = true;
-  const std::span<std::uint8_t> challenge =
-      std::span(login->challenge).first(auth::kClassicChallengeBytes);
-  ctx_.random->fill(challenge);
+  login->hash.assign(hash);
+  login_ = std::move(login);
+  // The hash is checked against the verifier by a derivation, which never runs on the loop; the
+  // challenge goes out only once it matched.
+  begin_store(StoreRequest::Kind::kCheckPassword, name, hash, answering_.cmd);
+}
+
+void Session::answer_classic_check(const StoreRequest& request, StoreOutcome outcome) {
+  std::unique_ptr<Login> login = std::move(login_);
+  if (outcome == StoreOutcome::kNoSuchUser) {
+    ctx_.throttle->record_failure(address(), request.name);
+    respond(Code::kFail, msg::kNoSuchUser);
+    return;
+  }
+  if (outcome != StoreOutcome::kDone) {
+    ctx_.throttle->record_failure(address(), request.name);
+    respond(Code::kFail, msg::kWrongPassword);
+    return;
+  }
+  login->answer_awaited = true;
+  ctx_.random->fill(login->challenge);
   login->issued = now_;
   // The seed sends the 8 challenge bytes raw, with no code (SPEC 1.1).
-  output_.append(reinterpret_cast<const char*>(challenge.data()), challenge.size());
+  output_.append(reinterpret_cast<const char*>(login->challenge.data()), login->challenge.size());
   audit(0);
   login_ = std::move(login);
 }
@@ -136,8 +172,7 @@ void Session::take_classic_answer(std::string_view& input) {
 void Session::finish_classic_answer() {
   const std::unique_ptr<Login> login = std::move(login_);
   answering_ = {{}, true, login->name};
-  const auth::Digest expected = auth::classic_response(
-      login->key, std::span(login->challenge).first(auth::kClassicChallengeBytes));
+  const auth::Digest expected = auth::classic_response(login->hash, login->challenge);
   const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
   if (auth::constant_time_equal(expected, login->answer) && fresh) {
     log_in(login->name);

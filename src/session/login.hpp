@@ -1,13 +1,16 @@
-// login.hpp - the state of one login in flight (a challenge issued, its answer awaited), shared
-// by the session's two files. Internal to the session layer; sans I/O.
+// login.hpp - the state of one login in flight, shared by the session's two files: a classic
+// challenge whose 32 answer bytes are awaited, or a SCRAM exchange (looking up the verifier, then
+// awaiting client-final). Internal to the session layer; sans I/O.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "auth/ntlm.hpp"
+#include "auth/scram_server.hpp"
 #include "common/clock.hpp"
 #include "common/dialect.hpp"
 #include "session/session.hpp"
@@ -17,12 +20,21 @@ namespace tsna {
 struct Session::Login {
   Dialect dialect = Dialect::kTsna2;
   std::string name;
-  std::string key;     // the stored hash, or a random decoy key for an unknown user
-  bool known = false;  // the user exists and (classic) the hash matched
-  std::array<std::uint8_t, auth::kTsna2ChallengeBytes> challenge{};
-  SteadyTime issued{};
-  std::array<std::uint8_t, 32> answer{};  // classic: the raw answer collected so far
+  SteadyTime issued{};  // when the challenge (classic) or server-first (SCRAM) went out
+
+  // Classic: the hash the client sent (its answer is keyed with it, as the seed does), the
+  // 8-byte challenge, and the answer bytes collected so far.
+  std::string hash;
+  std::array<std::uint8_t, auth::kClassicChallengeBytes> challenge{};
+  std::array<std::uint8_t, 32> answer{};
   std::size_t answer_len = 0;
+  bool answer_awaited = false;  // the challenge went out (the hash had matched)
+
+  // SCRAM: the exchange, started once the verifier (or a decoy) is known.
+  auth::ScramMechanism mechanism = auth::ScramMechanism::kSha256;
+  std::string client_first;  // base64, held while the verifier is looked up
+  bool known = false;        // the user exists (else the exchange runs against a decoy)
+  std::unique_ptr<auth::ScramServer> scram;
 };
 
 }  // namespace tsna

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "auth/saslprep.hpp"
 #include "commands/command.hpp"
 #include "commands/messages.hpp"
 #include "common/words.hpp"
@@ -15,7 +16,8 @@ namespace tsna {
 
 struct Session::Stored {
   StoreRequest request;
-  std::string line;  // the request as received, for its audit record
+  std::string line;       // the request as received (or prepared), for its audit record
+  bool prepared = false;  // `line` was assembled by the session (AuditEvent::prepared)
 };
 
 namespace {
@@ -169,7 +171,7 @@ void Session::handle_message(std::string_view message) {
   }
   if (dialect_ == Dialect::kTsna2) {
     if (tsna2_answer_awaited()) {
-      handle_tsna2_answer(message);
+      handle_scram_final(message);
       return;
     }
     if (trim_blanks(message).empty()) {
@@ -183,6 +185,7 @@ void Session::handle_command(std::string_view line) {
   CommandContext c;
   c.dialect = dialect_;
   c.allow_classic_login = ctx_.allow_classic_login;
+  c.registrable_name = &auth::is_saslprep_stable;
   if (user_) {
     c.user = *user_;
   }
@@ -202,67 +205,85 @@ void Session::handle_command(std::string_view line) {
       audit_identity_ = 0;
       return;
     case Action::kRegister:
-      // Fast refusal from memory; the store settles races between connections.
-      if (ctx_.users->find(o.name)) {
-        respond(Code::kFail, msg::kUserExists);
-        return;
-      }
       begin_store(StoreRequest::Kind::kAdd, o.name, o.hash, line);
       return;
-    case Action::kChangePassword: {
-      const std::optional<std::string> current = ctx_.users->find(*user_);
-      if (current && *current == o.hash) {
-        respond(Code::kFail, msg::kSamePassword);
-        return;
-      }
+    case Action::kChangePassword:
       begin_store(StoreRequest::Kind::kChange, *user_, o.hash, line);
       return;
-    }
     case Action::kLoginClassic:
       begin_classic_login(o.name, o.hash);
       return;
-    case Action::kLoginTsna2:
-      begin_tsna2_login(o.name);
+    case Action::kAuth:
+      begin_scram_login(o.name, o.hash);
       return;
   }
 }
 
 void Session::begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash,
-                          std::string_view line) {
+                          std::string_view line, bool prepared) {
   stored_ = std::make_unique<Stored>();
   stored_->request = StoreRequest{kind, std::string(name), std::string(hash)};
   stored_->line.assign(line);
+  stored_->prepared = prepared;
   want_ = Want::kStore;
 }
 
-void Session::on_store_done(StoreOutcome outcome) {
+void Session::on_store_done(StoreResult result) {
   if (want_ != Want::kStore || !stored_) {
     return;
   }
   stamp();
   const AuditBatch batch(*ctx_.audit);
   const std::unique_ptr<Stored> s = std::move(stored_);
-  const bool add = s->request.kind == StoreRequest::Kind::kAdd;
-  answering_ = {s->line, false, {}};
-  switch (outcome) {
-    case StoreOutcome::kDone:
-      if (add) {
-        std::string text(msg::kRegisteredPrefix);
-        text.append(s->request.name);
-        respond(Code::kOk, text);
-      } else {
-        respond(Code::kOk, msg::kPasswordChanged);
-      }
-      break;
-    case StoreOutcome::kConflict:
-      respond(Code::kFail, add ? msg::kUserExists : msg::kNoSuchUser);
-      break;
+  answering_ = {s->line, false, {}, s->prepared};
+  want_ = Want::kRead;
+  finish_store_command(s->request.kind, s->request, std::move(result));
+  resume();
+}
+
+void Session::finish_store_command(StoreRequest::Kind kind, const StoreRequest& request,
+                                   StoreResult result) {
+  switch (result.outcome) {
     case StoreOutcome::kFailed:
       respond(Code::kFail, msg::kStoreFailed);
+      login_.reset();
+      return;
+    case StoreOutcome::kUnavailable:
+      respond(Code::kFail, msg::kServiceUnavailable);
+      login_.reset();
+      return;
+    default:
       break;
   }
-  want_ = Want::kRead;
-  resume();
+  switch (kind) {
+    case StoreRequest::Kind::kFind:
+      start_scram(request.name, result);
+      return;
+    case StoreRequest::Kind::kCheckPassword:
+      answer_classic_check(request, result.outcome);
+      return;
+    case StoreRequest::Kind::kAdd:
+      if (result.outcome == StoreOutcome::kDone) {
+        std::string text(msg::kRegisteredPrefix);
+        text.append(request.name);
+        respond(Code::kOk, text);
+      } else {
+        respond(Code::kFail, msg::kUserExists);
+      }
+      return;
+    case StoreRequest::Kind::kChange:
+      switch (result.outcome) {
+        case StoreOutcome::kDone:
+          respond(Code::kOk, msg::kPasswordChanged);
+          return;
+        case StoreOutcome::kSamePassword:
+          respond(Code::kFail, msg::kSamePassword);
+          return;
+        default:
+          respond(Code::kFail, msg::kNoSuchUser);
+          return;
+      }
+  }
 }
 
 void Session::log_in(std::string_view name) {
@@ -304,6 +325,7 @@ void Session::audit(int code) {
   e.dialect = dialect_;
   e.cmd = answering_.cmd;
   e.is_answer = answering_.is_answer;
+  e.prepared = answering_.prepared;
   if (answering_.is_answer) {
     e.login = answering_.login;
   }

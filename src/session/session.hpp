@@ -2,8 +2,9 @@
 // bytes out, and a request for what the I/O layer must do next. Knows nothing of sockets or
 // asio, so every exchange of the spec is testable without a network.
 //
-// Not thread safe: one Session is driven by one event loop at a time. Must not block: store
-// writes are handed out as a StoreRequest and their result is fed back with on_store_done().
+// Not thread safe: one Session is driven by one event loop at a time. Must not block: whatever
+// needs the store or a password derivation is handed out as a StoreRequest (carried out by
+// carry_out(), store_work.hpp, off the loop) and its result fed back with on_store_done().
 #pragma once
 
 #include <array>
@@ -29,7 +30,10 @@ namespace tsna {
 struct SessionContext {
   Limits limits;
   bool allow_classic_login = false;
-  UserStore* users = nullptr;
+  // Iterations of the decoy verifiers shown for unknown names: the count new verifiers get
+  // (--scram-iterations), so a decoy looks like a real user.
+  std::uint32_t scram_iterations = auth::kDefaultScramIterations;
+  DecoySecret decoy_secret{};  // the store's (UserStore::decoy_secret)
   auth::LoginThrottle* throttle = nullptr;
   RandomSource* random = nullptr;
   AuditSink* audit = nullptr;
@@ -39,22 +43,36 @@ struct SessionContext {
 // What the I/O layer must do next. After writing output() fully it calls on_output_sent().
 enum class Want {
   kRead,   // write output() if any, then feed the next read to on_read()
-  kStore,  // run store_request() on the store thread, then call on_store_done()
+  kStore,  // have store_request() carried out off the loop, then call on_store_done()
   kFlush,  // write output() fully (the peer must read before more input is processed)
   kClose,  // write output() fully, then close the connection
 };
 
 struct StoreRequest {
-  enum class Kind { kAdd, kChange };
-  Kind kind = Kind::kAdd;
+  enum class Kind {
+    kFind,           // TSNA/2 login: the user's verifier, before the SCRAM exchange starts
+    kCheckPassword,  // classic login: does `hash` derive the user's verifier? (PBKDF2)
+    kAdd,            // register: a verifier for `hash` with a fresh salt (PBKDF2), added
+    kChange,         // changepwd: refused if `hash` is the current password, else replaced
+  };
+  Kind kind = Kind::kFind;
   std::string name;
-  std::string hash;
+  std::string hash;  // not for kFind
 };
 
 enum class StoreOutcome {
-  kDone,      // added / changed, durably
-  kConflict,  // add: the name is taken; change: the user is gone
-  kFailed,    // the store failed (disk full, I/O error); nothing changed
+  kDone,           // found / matches / added / changed durably
+  kNoSuchUser,     // kFind, kCheckPassword, kChange: the name is not registered
+  kNameTaken,      // kAdd: the name is registered; nothing changed
+  kWrongPassword,  // kCheckPassword: `hash` is not the user's password
+  kSamePassword,   // kChange: `hash` is the current password; nothing changed
+  kFailed,         // the store failed (disk full, I/O error); nothing changed
+  kUnavailable,    // not attempted: the work queue is full or the store cannot be reached
+};
+
+struct StoreResult {
+  StoreOutcome outcome = StoreOutcome::kFailed;
+  std::optional<auth::ScramVerifier> verifier;  // kFind with kDone
 };
 
 class Session {
@@ -74,7 +92,7 @@ class Session {
   void on_read(std::string_view bytes, bool read_was_full);
 
   // Resumes after a kStore.
-  void on_store_done(StoreOutcome outcome);
+  void on_store_done(StoreResult result);
   // The I/O layer wrote all of output(): it is emptied (a buffer grown by a burst is released,
   // so an idle connection keeps a small one), and after a kFlush the held input is processed.
   void on_output_sent();
@@ -102,6 +120,7 @@ class Session {
     std::string_view cmd;
     bool is_answer = false;  // the answer to a challenge: audited as "***"
     std::string_view login;  // is_answer: the name the login was for
+    bool prepared = false;   // cmd was assembled by the session (AuditEvent::prepared)
   };
 
   std::string_view address() const { return std::string_view(peer_).substr(0, address_len_); }
@@ -114,14 +133,19 @@ class Session {
   void handle_message(std::string_view message);
   void handle_command(std::string_view line);
   void begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash,
-                   std::string_view line);
+                   std::string_view line, bool prepared = false);
+  void finish_store_command(StoreRequest::Kind kind, const StoreRequest& request,
+                            StoreResult result);
   void log_in(std::string_view name);
 
   // The two login state machines (session/login.cpp).
   bool refuse_if_throttled(std::string_view name);
-  void begin_tsna2_login(std::string_view name);
-  void handle_tsna2_answer(std::string_view line);
+  void begin_scram_login(std::string_view mechanism, std::string_view client_first);
+  void start_scram(std::string_view name, const StoreResult& found);
+  void handle_scram_final(std::string_view line);
+  void fail_login(std::string_view name);
   void begin_classic_login(std::string_view name, std::string_view hash);
+  void answer_classic_check(const StoreRequest& request, StoreOutcome outcome);
   void take_classic_answer(std::string_view& input);
   void finish_classic_answer();
   bool classic_answer_awaited() const;
@@ -143,6 +167,7 @@ class Session {
   Want want_ = Want::kRead;
   std::optional<std::string> user_;
   Answering answering_;
+  std::string audit_text_;  // a prepared audit text answering_.cmd may view (an auth line)
   std::string output_;
   std::string pending_;  // unprocessed input held while paused
   bool pending_full_ = false;

@@ -12,6 +12,7 @@
 
 #include "common/clock.hpp"
 #include "common/limits.hpp"
+#include "support/manual_clock.hpp"
 
 namespace tsna::auth {
 namespace {

@@ -1,5 +1,7 @@
 // session_test.cpp - the per-connection state machine without a socket: both dialects, both
-// logins step by step, deadlines, throttling, pausing for the store and for a slow reader.
+// logins step by step (SCRAM-SHA-256 with a real GNU SASL client), deadlines, throttling,
+// pausing for the store and for a slow reader. Store requests are carried out synchronously
+// with carry_out(), as a store thread would.
 #include "session/session.hpp"
 
 #include <gtest/gtest.h>
@@ -7,9 +9,11 @@
 #include <numeric>
 #include <vector>
 
-#include "auth/hex.hpp"
 #include "auth/ntlm.hpp"
+#include "auth/scram_client.hpp"
+#include "session/store_work.hpp"
 #include "support/fixed_random.hpp"
+#include "support/manual_clock.hpp"
 #include "support/memory_user_store.hpp"
 
 namespace tsna {
@@ -27,11 +31,14 @@ class RecordingAudit final : public AuditSink {
     Dialect dialect;
     std::string cmd;
     bool is_answer;
+    bool prepared;
+    std::optional<std::string> login;
     int code;
   };
   void record(const AuditEvent& e) override {
     entries.push_back({e.user ? std::optional<std::string>(*e.user) : std::nullopt, e.dialect,
-                       std::string(e.cmd), e.is_answer, e.code});
+                       std::string(e.cmd), e.is_answer, e.prepared,
+                       e.login ? std::optional<std::string>(*e.login) : std::nullopt, e.code});
   }
   std::vector<Entry> entries;
 };
@@ -42,6 +49,32 @@ std::vector<std::uint8_t> counting_bytes() {
   return b;
 }
 
+// The attributes of a SCRAM server-first message ("r=...,s=...,i=..."), from its base64 line.
+struct ServerFirst {
+  std::string nonce, salt, iterations;
+};
+ServerFirst parse_server_first(std::string_view reply_line) {
+  EXPECT_EQ(reply_line.substr(0, 4), "300:");
+  std::string b64(reply_line.substr(4));
+  if (!b64.empty() && b64.back() == '\n') {
+    b64.pop_back();
+  }
+  const std::optional<std::vector<std::uint8_t>> bytes = auth::from_base64(b64);
+  EXPECT_TRUE(bytes.has_value()) << reply_line;
+  const std::string text(bytes ? std::string(bytes->begin(), bytes->end()) : std::string());
+  ServerFirst out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t end = std::min(text.find(',', i), text.size());
+    const std::string_view attr = std::string_view(text).substr(i, end - i);
+    if (attr.starts_with("r=")) out.nonce = attr.substr(2);
+    if (attr.starts_with("s=")) out.salt = attr.substr(2);
+    if (attr.starts_with("i=")) out.iterations = attr.substr(2);
+    i = end + 1;
+  }
+  return out;
+}
+
 class SessionTest : public ::testing::Test {
  protected:
   SessionTest() : random_(counting_bytes()), throttle_(limits_, clock_) { make_session(); }
@@ -49,7 +82,8 @@ class SessionTest : public ::testing::Test {
   void make_session(bool allow_classic = true) {
     ctx_.limits = limits_;
     ctx_.allow_classic_login = allow_classic;
-    ctx_.users = &users_;
+    ctx_.decoy_secret = users_.decoy_secret();
+    ctx_.scram_iterations = 4096;
     ctx_.throttle = &throttle_;
     ctx_.random = &random_;
     ctx_.audit = &audit_;
@@ -65,8 +99,8 @@ class SessionTest : public ::testing::Test {
     return out;
   }
 
-  // Feeds one read and drives store writes and flushes to completion, as the server would.
-  // Each flushed chunk is one write; returns them joined by '|' when `writes` is set.
+  // Feeds one read and drives store requests and flushes to completion, as the server would.
+  // Each flushed chunk is one write (writes_).
   std::string send(std::string_view bytes, bool full = false) {
     session_->on_read(bytes, full);
     return drive();
@@ -77,16 +111,10 @@ class SessionTest : public ::testing::Test {
     for (;;) {
       switch (session_->want()) {
         case Want::kStore: {
-          const StoreRequest& r = session_->store_request();
-          StoreOutcome o;
-          if (r.kind == StoreRequest::Kind::kAdd) {
-            o = users_.add(r.name, r.hash) == AddResult::kAdded ? StoreOutcome::kDone
-                                                                : StoreOutcome::kConflict;
-          } else {
-            o = users_.change(r.name, r.hash) == ChangeResult::kChanged ? StoreOutcome::kDone
-                                                                        : StoreOutcome::kConflict;
-          }
-          session_->on_store_done(o);
+          ++store_requests_;
+          std::string error;
+          session_->on_store_done(carry_out(session_->store_request(), work_, error));
+          EXPECT_EQ(error, "");
           break;
         }
         case Want::kFlush:
@@ -107,23 +135,39 @@ class SessionTest : public ::testing::Test {
 
   std::string upgrade() { return send("hello TSNA/2\n"); }
 
-  std::string challenge_hex() const { return auth::to_hex(last_challenge_); }
-
-  // Answers a TSNA/2 challenge line "300:<hex>\n" with the MAC for `hash`.
-  std::string answer_for(std::string_view challenge_line, std::string_view user,
-                         std::string_view hash) {
-    EXPECT_EQ(challenge_line.substr(0, 4), "300:");
-    EXPECT_EQ(challenge_line.size(), 4u + 32u + 1u);
-    std::array<std::uint8_t, 16> challenge{};
-    EXPECT_TRUE(auth::from_hex(challenge_line.substr(4, 32), challenge));
-    const std::array<std::uint8_t, 16> nonce{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
-    const auth::Digest mac = auth::tsna2_mac(hash, challenge, nonce, user);
-    return auth::to_hex(nonce) + " " + auth::to_hex(mac) + "\n";
+  void add_user(std::string_view name, std::string_view hash) {
+    ASSERT_EQ(users_.add(name, auth::derive_verifier(hash, std::vector<std::uint8_t>(16, 7), 4096)),
+              AddResult::kAdded);
   }
 
-  std::string tsna2_login(std::string_view user, std::string_view hash) {
-    const std::string challenge = send("login " + std::string(user) + "\n");
-    return send(answer_for(challenge, user, hash));
+  // A SCRAM-SHA-256 login with GNU SASL's client, as `tsna` does it. Returns the server's last
+  // reply line; `verified` says whether the client accepted the server's signature.
+  std::string scram_login(std::string_view user, std::string_view hash, bool* verified = nullptr,
+                          auth::ScramMechanism mechanism = auth::ScramMechanism::kSha256,
+                          std::span<const std::uint8_t> binding = {}) {
+    auth::ScramClient client(mechanism, user, hash, binding);
+    const std::string first = send("auth " + std::string(auth::mechanism_name(mechanism)) + " " +
+                                   client.first() + "\n");
+    last_server_first_ = first;
+    if (!first.starts_with("300:")) {
+      return first;
+    }
+    std::string client_final;
+    EXPECT_EQ(client.step(first.substr(4, first.size() - 5), client_final),
+              auth::ScramClientStep::kContinue);
+    last_client_final_ = client_final;
+    const std::string reply = send(client_final + "\n");
+    if (!reply.starts_with("200-")) {
+      return reply;
+    }
+    const std::size_t nl = reply.find('\n');
+    std::string unused;
+    const bool ok = client.step(reply.substr(4, nl - 4), unused) ==
+                    auth::ScramClientStep::kServerVerified;
+    if (verified != nullptr) {
+      *verified = ok;
+    }
+    return reply.substr(nl + 1);
   }
 
   Limits limits_;
@@ -132,10 +176,13 @@ class SessionTest : public ::testing::Test {
   FixedRandom random_;
   RecordingAudit audit_;
   auth::LoginThrottle throttle_;
+  StoreWorkContext work_{&users_, &random_, 4096};
   SessionContext ctx_;
   std::unique_ptr<Session> session_;
   std::vector<std::string> writes_;
-  std::array<std::uint8_t, 16> last_challenge_{};
+  int store_requests_ = 0;
+  std::string last_server_first_;
+  std::string last_client_final_;
 };
 
 TEST_F(SessionTest, ClassicHelpIsTheSeedsTextWithNoTerminator) {
@@ -183,83 +230,163 @@ TEST_F(SessionTest, Tsna2RegisterLoginChangeLogoutExit) {
             "200:Your Registered Username is bob\n");
   EXPECT_EQ(send("register bob " + std::string(kHash) + "\n"),
             "400:Username is already in users!\n");
-  EXPECT_EQ(tsna2_login("bob", kHash), "200:login is successful\n");
+  // The store keeps a verifier for the hash, never the hash.
+  ASSERT_TRUE(users_.find("bob").has_value());
+  EXPECT_TRUE(auth::password_matches(*users_.find("bob"), kHash));
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
   EXPECT_EQ(session_->user(), "bob");
   EXPECT_EQ(send("sum 1 2 3 4 5\n"), "200:15.0\n");
   EXPECT_EQ(send("changepwd " + std::string(kHash) + "\n"),
             "400:Same password, please don't take same password!\n");
   EXPECT_EQ(send("changepwd " + std::string(kHash2) + "\n"), "200:Successfully changed password\n");
-  EXPECT_EQ(users_.find("bob"), std::string(kHash2));
+  EXPECT_TRUE(auth::password_matches(*users_.find("bob"), kHash2));
   EXPECT_EQ(send("logout\n"), "200:Logout from current user: bob\n");
-  EXPECT_EQ(tsna2_login("bob", kHash), "400:Authentication Failed!\n");
-  EXPECT_EQ(tsna2_login("bob", kHash2), "200:login is successful\n");
+  EXPECT_EQ(scram_login("bob", kHash), "400:Authentication Failed!\n");
+  EXPECT_EQ(scram_login("bob", kHash2), "200:login is successful\n");
   EXPECT_EQ(send("exit\n"), "200:disconnected\n");
   EXPECT_EQ(session_->want(), Want::kClose);
 }
 
-TEST_F(SessionTest, Tsna2ChallengeIsSixteenRandomBytesAsLowercaseHex) {
+TEST_F(SessionTest, Tsna2ScramLoginShowsTheVerifiersSaltAndProvesTheServerHoldsIt) {
   upgrade();
-  users_.add("bob", kHash);
-  // FixedRandom hands out 0, 1, 2, ... in order.
-  EXPECT_EQ(send("login bob\n"), "300:000102030405060708090a0b0c0d0e0f\n");
+  add_user("bob", kHash);
+  bool verified = false;
+  const std::string last = scram_login("bob", kHash, &verified);
+  EXPECT_EQ(last, "200:login is successful\n");
+  EXPECT_TRUE(verified);
+  const ServerFirst first = parse_server_first(last_server_first_);
+  EXPECT_EQ(first.salt, "BwcHBwcHBwcHBwcHBwcHBw==");  // the 16 bytes of 7 add_user salted with
+  EXPECT_EQ(first.iterations, "4096");
+  // The reply before the last line is the server-final message: "200-<base64 v=...>".
+  ASSERT_EQ(writes_.size() >= 1, true);
+  const std::string& reply = writes_.back();
+  EXPECT_EQ(reply.substr(0, 4), "200-");
+  const auto server_final = auth::from_base64(reply.substr(4, reply.find('\n') - 4));
+  ASSERT_TRUE(server_final.has_value());
+  EXPECT_EQ(std::string(server_final->begin(), server_final->begin() + 2), "v=");
 }
 
-TEST_F(SessionTest, Tsna2UnknownUserGetsADecoyChallengeThenTheSameFailure) {
+TEST_F(SessionTest, Tsna2LoginCommandIsRetiredInFavourOfAuth) {
   upgrade();
-  const std::string challenge = send("login nobody\n");
-  EXPECT_EQ(challenge.substr(0, 4), "300:");
-  EXPECT_EQ(challenge.size(), 37u);
-  EXPECT_EQ(send(answer_for(challenge, "nobody", kHash)), "400:Authentication Failed!\n");
+  add_user("bob", kHash);
+  EXPECT_EQ(send("login bob\n"),
+            "400:TSNA/2 logs in with auth SCRAM-SHA-256; please update your client\n");
+  EXPECT_EQ(send("login\n"),
+            "400:TSNA/2 logs in with auth SCRAM-SHA-256; please update your client\n");
 }
 
-TEST_F(SessionTest, Tsna2AnswerOfAnyOtherShapeFailsAndSpendsTheChallenge) {
+TEST_F(SessionTest, Tsna2UnknownUserGetsAStableDecoyAndTheSameFailure) {
   upgrade();
-  users_.add("bob", kHash);
-  for (const char* answer : {"sum 1 2\n", "\n", "00 11\n", "login bob\n"}) {
-    EXPECT_EQ(send("login bob\n").substr(0, 4), "300:");
+  EXPECT_EQ(scram_login("nobody", kHash), "400:Authentication Failed!\n");
+  const ServerFirst first = parse_server_first(last_server_first_);
+  EXPECT_EQ(first.iterations, "4096");
+  EXPECT_EQ(first.salt.size(), 24u);  // 16 bytes, as a real verifier's
+  // A second probe of the name, on another connection, sees the same salt; another name not.
+  make_session();
+  upgrade();
+  EXPECT_EQ(scram_login("nobody", kHash), "400:Authentication Failed!\n");
+  EXPECT_EQ(parse_server_first(last_server_first_).salt, first.salt);
+  EXPECT_EQ(scram_login("nobody2", kHash), "400:Authentication Failed!\n");
+  EXPECT_NE(parse_server_first(last_server_first_).salt, first.salt);
+}
+
+TEST_F(SessionTest, Tsna2DecoySaltComesFromTheStoresSecret) {
+  upgrade();
+  scram_login("nobody", kHash);
+  const std::string salt = parse_server_first(last_server_first_).salt;
+  ctx_.decoy_secret.fill(0x33);
+  make_session();
+  upgrade();
+  scram_login("nobody", kHash);
+  EXPECT_NE(parse_server_first(last_server_first_).salt, salt);
+}
+
+TEST_F(SessionTest, Tsna2ClientFinalOfAnyOtherShapeFailsAndSpendsTheExchange) {
+  upgrade();
+  add_user("bob", kHash);
+  for (const char* answer : {"sum 1 2\n", "\n", "00 11\n", "!!!!\n", "auth SCRAM-SHA-256 x\n"}) {
+    auth::ScramClient client(auth::ScramMechanism::kSha256, "bob", kHash);
+    EXPECT_EQ(send("auth SCRAM-SHA-256 " + client.first() + "\n").substr(0, 4), "300:");
     EXPECT_EQ(send(answer), "400:Authentication Failed!\n") << answer;
+    EXPECT_FALSE(session_->user());
   }
-  // Uppercase hex is another shape too.
-  const std::string challenge = send("login bob\n");
-  std::string good = answer_for(challenge, "bob", kHash);
-  for (char& c : good) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  EXPECT_EQ(send(good), "400:Authentication Failed!\n");
 }
 
-TEST_F(SessionTest, Tsna2AnswerAfterTheChallengeExpiredFails) {
+TEST_F(SessionTest, Tsna2ClientFinalAfterTheChallengeExpiredFails) {
   upgrade();
-  users_.add("bob", kHash);
-  const std::string challenge = send("login bob\n");
+  add_user("bob", kHash);
+  auth::ScramClient client(auth::ScramMechanism::kSha256, "bob", kHash);
+  const std::string first = send("auth SCRAM-SHA-256 " + client.first() + "\n");
+  std::string client_final;
+  client.step(first.substr(4, first.size() - 5), client_final);
   clock_.advance(31s);
-  EXPECT_EQ(send(answer_for(challenge, "bob", kHash)), "400:Authentication Failed!\n");
+  EXPECT_EQ(send(client_final + "\n"), "400:Authentication Failed!\n");
+  EXPECT_FALSE(session_->user());
 }
 
-TEST_F(SessionTest, Tsna2AnswerIsGoodForOneChallengeOnly) {
+TEST_F(SessionTest, Tsna2ClientFinalIsGoodForOneExchangeOnly) {
   upgrade();
-  users_.add("bob", kHash);
-  const std::string first = send("login bob\n");
-  const std::string answer = answer_for(first, "bob", kHash);
-  EXPECT_EQ(send(answer), "200:login is successful\n");
+  add_user("bob", kHash);
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
+  const std::string replayed = last_client_final_;
   send("logout\n");
-  EXPECT_EQ(send("login bob\n").substr(0, 4), "300:");
-  EXPECT_EQ(send(answer), "400:Authentication Failed!\n");
+  auth::ScramClient client(auth::ScramMechanism::kSha256, "bob", kHash);
+  EXPECT_EQ(send("auth SCRAM-SHA-256 " + client.first() + "\n").substr(0, 4), "300:");
+  EXPECT_EQ(send(replayed + "\n"), "400:Authentication Failed!\n");
 }
 
-TEST_F(SessionTest, Tsna2MacCoversTheUserName) {
+TEST_F(SessionTest, Tsna2WithoutTlsOnlyThePlainMechanismIsAccepted) {
   upgrade();
-  users_.add("bob", kHash);
-  users_.add("eve", kHash);
-  const std::string challenge = send("login bob\n");
-  EXPECT_EQ(send(answer_for(challenge, "eve", kHash)), "400:Authentication Failed!\n");
+  add_user("bob", kHash);
+  const std::array<std::uint8_t, 32> binding{1};
+  EXPECT_EQ(scram_login("bob", kHash, nullptr, auth::ScramMechanism::kSha256Plus, binding),
+            "400:Authentication Failed!\n");
+  EXPECT_EQ(send("auth SCRAM-SHA-1 x\n"), "400:Authentication Failed!\n");
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
 }
 
-TEST_F(SessionTest, Tsna2ChannelBindingMustBeInTheMac) {
-  session_->set_channel_binding(std::array<std::uint8_t, 32>{1});
+TEST_F(SessionTest, Tsna2UnderTlsOnlyPlusIsAcceptedAndTheBindingMustMatch) {
+  const std::array<std::uint8_t, 32> binding{1, 2, 3};
+  session_->set_channel_binding(binding);
   upgrade();
-  users_.add("bob", kHash);
-  EXPECT_EQ(tsna2_login("bob", kHash), "400:Authentication Failed!\n");
+  add_user("bob", kHash);
+  // The unbound mechanism is a downgrade: refused.
+  EXPECT_EQ(scram_login("bob", kHash), "400:Authentication Failed!\n");
+  const std::array<std::uint8_t, 32> other{9};
+  EXPECT_EQ(scram_login("bob", kHash, nullptr, auth::ScramMechanism::kSha256Plus, other),
+            "400:Authentication Failed!\n");
+  bool verified = false;
+  EXPECT_EQ(scram_login("bob", kHash, &verified, auth::ScramMechanism::kSha256Plus, binding),
+            "200:login is successful\n");
+  EXPECT_TRUE(verified);
+}
+
+TEST_F(SessionTest, Tsna2AuthOfAnyOtherShapeFails) {
+  upgrade();
+  EXPECT_EQ(send("auth SCRAM-SHA-256\n"), "400:Authentication Failed!\n");
+  EXPECT_EQ(send("auth SCRAM-SHA-256 bm9wZQ==\n"), "400:Authentication Failed!\n");  // "nope"
+  EXPECT_EQ(send("auth SCRAM-SHA-256 a b\n"), "400:Authentication Failed!\n");
+  EXPECT_EQ(store_requests_, 0);
+}
+
+TEST_F(SessionTest, Tsna2AuthWhileLoggedInIsRefusedAsLoginIs) {
+  upgrade();
+  add_user("bob", kHash);
+  scram_login("bob", kHash);
+  EXPECT_EQ(send("auth SCRAM-SHA-256 x\n"),
+            "400:You have logged in bob, please logout before you want to change to other user\n");
+}
+
+TEST_F(SessionTest, AuthIsUnknownInTheClassicDialect) {
+  EXPECT_EQ(send("auth SCRAM-SHA-256 x"), "400:Invalid command");
+}
+
+TEST_F(SessionTest, RegisterRefusesANameThatSaslprepChanges) {
+  upgrade();
+  // U+2168 ROMAN NUMERAL NINE: SASLprep makes it "IX", so no SCRAM client could log in as it.
+  EXPECT_EQ(send("register \xe2\x85\xa8 " + std::string(kHash) + "\n"), "400:Invalid username\n");
+  EXPECT_EQ(send("register IX " + std::string(kHash) + "\n"),
+            "200:Your Registered Username is IX\n");
 }
 
 TEST_F(SessionTest, Tsna2LineOverTheLimitIsRefusedInPlaceAndTheNextLineServed) {
@@ -271,10 +398,13 @@ TEST_F(SessionTest, Tsna2LineOverTheLimitIsRefusedInPlaceAndTheNextLineServed) {
 // live, so the line after it was taken as the answer.
 TEST_F(SessionTest, Tsna2OverlongLineInPlaceOfTheAnswerSpendsTheChallenge) {
   upgrade();
-  users_.add("bob", kHash);
-  const std::string challenge = send("login bob\n");
+  add_user("bob", kHash);
+  auth::ScramClient client(auth::ScramMechanism::kSha256, "bob", kHash);
+  const std::string first = send("auth SCRAM-SHA-256 " + client.first() + "\n");
+  std::string client_final;
+  client.step(first.substr(4, first.size() - 5), client_final);
   EXPECT_EQ(send(std::string(5000, 'x') + "\n"), "400:Message too long\n");
-  EXPECT_EQ(send(answer_for(challenge, "bob", kHash)), "400:Invalid command\n");
+  EXPECT_EQ(send(client_final + "\n"), "400:Invalid command\n");
   EXPECT_FALSE(session_->user());
 }
 
@@ -286,7 +416,7 @@ TEST_F(SessionTest, Tsna2InvalidUtf8AndNulGetTheUnknownCommandReply) {
 }
 
 TEST_F(SessionTest, ClassicLoginSendsTheRawChallengeThenChecksTheRawAnswer) {
-  users_.add("HaibinLai", kHash);
+  add_user("HaibinLai", kHash);
   const std::string challenge = send("login HaibinLai " + std::string(kHash));
   ASSERT_EQ(challenge.size(), 8u);
   EXPECT_EQ(challenge, std::string("\x00\x01\x02\x03\x04\x05\x06\x07", 8));
@@ -302,7 +432,7 @@ TEST_F(SessionTest, ClassicLoginSendsTheRawChallengeThenChecksTheRawAnswer) {
 }
 
 TEST_F(SessionTest, ClassicAnswerArrivingInTheSameReadAsTheLoginIsTaken) {
-  users_.add("bob", kHash);
+  add_user("bob", kHash);
   const std::string challenge(8, '\0');  // FixedRandom starts at 0, 1, 2...
   const std::string first = std::string("\x00\x01\x02\x03\x04\x05\x06\x07", 8);
   const auth::Digest answer = auth::classic_response(
@@ -318,7 +448,7 @@ TEST_F(SessionTest, ClassicAnswerArrivingInTheSameReadAsTheLoginIsTaken) {
 }
 
 TEST_F(SessionTest, ClassicLoginErrorsOfTheSeed) {
-  users_.add("haibin", kHash);
+  add_user("haibin", kHash);
   EXPECT_EQ(send("login nobody " + std::string(kHash)), "400:The user does not exist!");
   EXPECT_EQ(send("login haibin " + std::string(kHash2)), "400:Wrong password!");
   EXPECT_EQ(send("login haibin " + std::string(kHash)).size(), 8u);
@@ -326,7 +456,7 @@ TEST_F(SessionTest, ClassicLoginErrorsOfTheSeed) {
 }
 
 TEST_F(SessionTest, ClassicChallengeUnansweredInTimeFails) {
-  users_.add("bob", kHash);
+  add_user("bob", kHash);
   EXPECT_EQ(send("login bob " + std::string(kHash)).size(), 8u);
   EXPECT_EQ(session_->deadline(), clock_.now() + 30s);
   clock_.advance(30s);
@@ -345,13 +475,19 @@ TEST_F(SessionTest, ClassicLoginIsDisabledWithoutAllowClassic) {
 
 TEST_F(SessionTest, FiveFailuresThrottleTheNameAndAddress) {
   upgrade();
-  users_.add("bob", kHash);
+  add_user("bob", kHash);
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(tsna2_login("bob", kHash2), "400:Authentication Failed!\n");
+    EXPECT_EQ(scram_login("bob", kHash2), "400:Authentication Failed!\n");
   }
-  EXPECT_EQ(send("login bob\n"), "400:Too many failed logins, try again in 1 s\n");
+  EXPECT_EQ(scram_login("bob", kHash), "400:Too many failed logins, try again in 1 s\n");
+  // A classic login for the name is throttled too, before any derivation.
+  const int requests = store_requests_;
+  make_session();
+  EXPECT_EQ(send("login bob " + std::string(kHash)), "400:Too many failed logins, try again in 1 s");
+  EXPECT_EQ(store_requests_, requests);
   clock_.advance(1s);
-  EXPECT_EQ(tsna2_login("bob", kHash), "200:login is successful\n");
+  upgrade();
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
 }
 
 TEST_F(SessionTest, IdleConnectionIsClosedAtTheDeadline) {
@@ -393,31 +529,57 @@ TEST_F(SessionTest, StoreRequestPausesTheSessionUntilItsResult) {
   upgrade();
   session_->on_read("register bob " + std::string(kHash) + "\nsum 1\n", false);
   ASSERT_EQ(session_->want(), Want::kStore);
+  EXPECT_EQ(session_->store_request().kind, StoreRequest::Kind::kAdd);
   EXPECT_EQ(session_->store_request().name, "bob");
+  EXPECT_EQ(session_->store_request().hash, kHash);
   EXPECT_EQ(session_->output(), "");
-  session_->on_store_done(StoreOutcome::kConflict);
+  session_->on_store_done(StoreResult{StoreOutcome::kNameTaken, std::nullopt});
   EXPECT_EQ(session_->output(), "400:Username is already in users!\n400:Invalid command\n");
 }
 
 TEST_F(SessionTest, StoreFailureIsReportedAndNothingChanges) {
   upgrade();
   session_->on_read("register bob " + std::string(kHash) + "\n", false);
-  session_->on_store_done(StoreOutcome::kFailed);
+  session_->on_store_done(StoreResult{StoreOutcome::kFailed, std::nullopt});
   EXPECT_EQ(session_->output(), "400:Server storage error, nothing was changed\n");
+}
+
+TEST_F(SessionTest, UnavailableStoreIsReportedForEveryRequestThatNeedsIt) {
+  upgrade();
+  const StoreResult unavailable{StoreOutcome::kUnavailable, std::nullopt};
+  session_->on_read("register bob " + std::string(kHash) + "\n", false);
+  session_->on_store_done(unavailable);
+  EXPECT_EQ(take_output(), "400:Service unavailable, try again later\n");
+  auth::ScramClient client(auth::ScramMechanism::kSha256, "bob", kHash);
+  session_->on_read("auth SCRAM-SHA-256 " + client.first() + "\n", false);
+  ASSERT_EQ(session_->want(), Want::kStore);
+  EXPECT_EQ(session_->store_request().kind, StoreRequest::Kind::kFind);
+  session_->on_store_done(unavailable);
+  EXPECT_EQ(take_output(), "400:Service unavailable, try again later\n");
+  EXPECT_EQ(send("sum 1\n"), "400:Invalid command\n");  // no exchange was left waiting
+  make_session();
+  session_->on_read("login bob " + std::string(kHash), false);
+  ASSERT_EQ(session_->want(), Want::kStore);
+  EXPECT_EQ(session_->store_request().kind, StoreRequest::Kind::kCheckPassword);
+  session_->on_store_done(unavailable);
+  EXPECT_EQ(take_output(), "400:Service unavailable, try again later");
 }
 
 TEST_F(SessionTest, EveryMessageIsAuditedWithItsCodeAndAnswersAreMarked) {
   upgrade();
-  users_.add("bob", kHash);
-  tsna2_login("bob", kHash);
+  add_user("bob", kHash);
+  scram_login("bob", kHash);
   send("sum 1 2\n");
   ASSERT_EQ(audit_.entries.size(), 4u);
   EXPECT_EQ(audit_.entries[0].cmd, "hello TSNA/2");
   EXPECT_EQ(audit_.entries[0].code, 200);
-  EXPECT_EQ(audit_.entries[1].cmd, "login bob");
+  // The auth line shows the mechanism and the name decoded from client-first, never the message.
+  EXPECT_EQ(audit_.entries[1].cmd, "auth SCRAM-SHA-256 bob");
+  EXPECT_TRUE(audit_.entries[1].prepared);
   EXPECT_EQ(audit_.entries[1].code, 300);
   EXPECT_FALSE(audit_.entries[1].user);
   EXPECT_TRUE(audit_.entries[2].is_answer);
+  EXPECT_EQ(audit_.entries[2].login, "bob");
   EXPECT_EQ(audit_.entries[2].code, 200);
   EXPECT_EQ(audit_.entries[3].user, "bob");
   EXPECT_EQ(audit_.entries[3].dialect, Dialect::kTsna2);

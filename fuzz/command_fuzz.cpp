@@ -122,13 +122,13 @@ Expected model(std::string_view line, const CommandContext& ctx) {
                           : fail(msg::kInvalidLoggedOut);
     }
     if (command == "login" && ctx.dialect == Dialect::kTsna2) {
-      if (args.size() != 1) {
-        return fail(msg::kLoginArgsTsna2);
+      return fail(msg::kLoginRetiredTsna2);
+    }
+    if (command == "auth" && ctx.dialect == Dialect::kTsna2) {
+      if (args.size() != 2) {
+        return fail(msg::kAuthFailed);
       }
-      if (!is_valid_username(args[0])) {
-        return fail(msg::kInvalidUsername);
-      }
-      return {Action::kLoginTsna2, true, {}, args[0], {}};
+      return {Action::kAuth, true, {}, args[0], args[1]};
     }
     if (command == "login" || command == "register") {
       const bool login = command == "login";
@@ -162,7 +162,7 @@ Expected model(std::string_view line, const CommandContext& ctx) {
                ? Expected{Action::kLogout, true, std::string(msg::kLogoutPrefix) + user, {}, {}}
                : fail(msg::kWhatAreYouDoing);
   }
-  if (command == "login") {
+  if (command == "login" || (command == "auth" && ctx.dialect == Dialect::kTsna2)) {
     return fail(std::string(msg::kLoggedInPrefix) + user + std::string(msg::kLoggedInSuffix));
   }
   if (command == "register") {
@@ -241,8 +241,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case Action::kLoginClassic:
       TSNA_FUZZ_CHECK(is_valid_username(o.name) && is_password_hash(o.hash), describe(o));
       break;
-    case Action::kLoginTsna2:
-      TSNA_FUZZ_CHECK(is_valid_username(o.name) && o.hash.empty(), describe(o));
+    case Action::kAuth:
+      TSNA_FUZZ_CHECK(
+          ctx.dialect == Dialect::kTsna2 && !ctx.user && !o.name.empty() && !o.hash.empty(),
+          describe(o));
       break;
     case Action::kChangePassword:
       TSNA_FUZZ_CHECK(ctx.user && is_password_hash(o.hash), describe(o));

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/scram_verifier.hpp"
 #include "commands/messages.hpp"
 #include "commands/number.hpp"
 #include "common/credentials.hpp"
@@ -153,6 +154,20 @@ inline bool has_name_between(std::string_view text, std::string_view prefix,
   return is_valid_username(text.substr(prefix.size(), text.size() - prefix.size() - suffix.size()));
 }
 
+// True when `text` is base64 of a SCRAM message that starts with `attribute`.
+inline bool is_scram_message(std::string_view text, std::string_view attribute) {
+  const auto bytes = auth::from_base64(text);
+  return bytes && std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size())
+                      .starts_with(attribute);
+}
+
+// The two-line SCRAM success: the server-final message ("v=..."), then the seed's text.
+inline bool is_scram_success(std::string_view text) {
+  const std::size_t nl = text.find('\n');
+  return nl != std::string_view::npos && text.substr(nl + 1) == msg::kLoginOk &&
+         is_scram_message(text.substr(0, nl), "v=");
+}
+
 // True when `text` is a reply TSNA may send with `code` (200, 300 or 400): one of the fixed
 // texts of commands/messages.hpp, or a number, a user-name message, a throttle wait or a
 // challenge. The greeting and the classic raw challenge are not replies and are checked apart.
@@ -171,7 +186,7 @@ inline bool is_known_reply(int code, std::string_view text) {
       msg::kRegisterWhileLoggedIn,
       msg::kLoginTooFewClassic,
       msg::kLoginTooManyClassic,
-      msg::kLoginArgsTsna2,
+      msg::kLoginRetiredTsna2,
       msg::kNoSuchUser,
       msg::kWrongPassword,
       msg::kAuthFailed,
@@ -189,6 +204,7 @@ inline bool is_known_reply(int code, std::string_view text) {
       msg::kTooLong,
       msg::kUnsupportedVersion,
       msg::kStoreFailed,
+      msg::kServiceUnavailable,
   };
   switch (code) {
     case 200:
@@ -198,9 +214,10 @@ inline bool is_known_reply(int code, std::string_view text) {
         }
       }
       return has_name_between(text, msg::kRegisteredPrefix, "") ||
-             has_name_between(text, msg::kLogoutPrefix, "") || is_python_repr_number(text);
+             has_name_between(text, msg::kLogoutPrefix, "") || is_python_repr_number(text) ||
+             is_scram_success(text);
     case 300:
-      return text.size() == 32 && is_lower_hex(text);
+      return is_scram_message(text, "r=");
     case 400:
       for (const std::string_view t : kFail) {
         if (text == t) {

@@ -9,10 +9,12 @@
 // Input: [flags][separator S][tick T] then segments split at S. A segment "T<n>" advances the
 // clock by n seconds (0: 100 ms) and fires the deadline if due; any other segment is sent as
 // reads. flags: bit 0 --allow-classic, bit 1 small limits, bit 2 TLS channel binding, bits 3-4
-// store answer (real / conflict / failure / alternate), bit 5 IPv6 peer, bit 6 two connections
-// on one thread sharing the store and throttle (segments alternate between them; ticks reach
-// both). The random source repeats 00 01 02 ... on every fill, so a corpus can hold answers
-// that log in.
+// store answer (real / refused / failure / alternately real and unavailable), bit 5 IPv6 peer,
+// bit 6 two connections on one thread sharing the store and throttle (segments alternate
+// between them; ticks reach both). The random source repeats 00 01 02 ... on every fill, so a
+// corpus can hold classic answers that log in; SCRAM nonces come from GNU SASL, so a TSNA/2
+// login cannot succeed from a fixed corpus (its failures and decoys are fuzzed). Verifiers are
+// derived with 1 PBKDF2 iteration so that store requests stay cheap.
 // Fuzz-only; depends on src/session and the layers below it.
 #include <algorithm>
 #include <array>
@@ -33,8 +35,9 @@
 #include "auth/login_throttle.hpp"
 #include "fuzz_support.hpp"
 #include "session/session.hpp"
-#include "support/memory_user_store.hpp"
+#include "session/store_work.hpp"
 #include "support/manual_clock.hpp"
+#include "support/memory_user_store.hpp"
 
 namespace tsna {
 namespace {
@@ -171,7 +174,8 @@ struct Harness {
     TSNA_FUZZ_CHECK(replies.has_value(), why + ": " + std::string(out));
     for (const fuzz::Reply& r : *replies) {
       TSNA_FUZZ_CHECK(fuzz::is_known_reply(r.code, r.text), std::to_string(r.code) + " " + r.text);
-      TSNA_FUZZ_CHECK(r.code != 300 || r.text == "000102030405060708090a0b0c0d0e0f", r.text);
+      // A SCRAM server-first answers the client-first nonce this corpus uses, or another.
+      TSNA_FUZZ_CHECK(r.code != 300 || fuzz::is_scram_message(r.text, "r="), r.text);
     }
   }
 
@@ -186,36 +190,52 @@ struct Harness {
     }
     if (session()->want() == Want::kStore) {
       const StoreRequest& r = session()->store_request();
-      TSNA_FUZZ_CHECK(is_valid_username(r.name) && is_password_hash(r.hash), r.name + " " + r.hash);
-      if (r.kind == StoreRequest::Kind::kAdd) {
-        TSNA_FUZZ_CHECK(!session()->user(), "register while logged in");
-      } else {
-        TSNA_FUZZ_CHECK(session()->user() == r.name, "changepwd for another user " + r.name);
-        TSNA_FUZZ_CHECK(users.find(r.name) != r.hash, "changepwd to the same hash");
+      TSNA_FUZZ_CHECK(is_valid_username(r.name), r.name);
+      switch (r.kind) {
+        case StoreRequest::Kind::kFind:
+          TSNA_FUZZ_CHECK(r.hash.empty() && session()->dialect() == Dialect::kTsna2, r.name);
+          TSNA_FUZZ_CHECK(!session()->user(), "verifier lookup while logged in");
+          break;
+        case StoreRequest::Kind::kCheckPassword:
+          TSNA_FUZZ_CHECK(is_password_hash(r.hash) && session()->dialect() == Dialect::kClassic,
+                          r.name + " " + r.hash);
+          TSNA_FUZZ_CHECK(!session()->user(), "classic login while logged in");
+          break;
+        case StoreRequest::Kind::kAdd:
+          TSNA_FUZZ_CHECK(is_password_hash(r.hash), r.hash);
+          TSNA_FUZZ_CHECK(!session()->user(), "register while logged in");
+          break;
+        case StoreRequest::Kind::kChange:
+          TSNA_FUZZ_CHECK(is_password_hash(r.hash), r.hash);
+          TSNA_FUZZ_CHECK(session()->user() == r.name, "changepwd for another user " + r.name);
+          break;
       }
-      TSNA_FUZZ_CHECK(ctx.allow_classic_login || session()->dialect() == Dialect::kTsna2,
+      TSNA_FUZZ_CHECK(ctx.allow_classic_login || session()->dialect() == Dialect::kTsna2 ||
+                          r.kind == StoreRequest::Kind::kFind,
                       "classic store request without --allow-classic");
     }
   }
 
-  StoreOutcome answer_store() {
+  StoreResult answer_store() {
     const StoreRequest& r = session()->store_request();
-    const int policy = store_policy == 3 ? (stores % 2 == 0 ? 0 : 2) : store_policy;
+    const int policy = store_policy == 3 ? (stores % 2 == 0 ? 0 : 3) : store_policy;
     ++stores;
     switch (policy) {
       case 1:
-        return StoreOutcome::kConflict;
+        return StoreResult{r.kind == StoreRequest::Kind::kAdd ? StoreOutcome::kNameTaken
+                                                              : StoreOutcome::kNoSuchUser,
+                           std::nullopt};
       case 2:
-        return StoreOutcome::kFailed;
+        return StoreResult{StoreOutcome::kFailed, std::nullopt};
+      case 3:
+        return StoreResult{StoreOutcome::kUnavailable, std::nullopt};
       default:
         break;
     }
-    if (r.kind == StoreRequest::Kind::kAdd) {
-      return users.add(r.name, r.hash) == AddResult::kAdded ? StoreOutcome::kDone
-                                                            : StoreOutcome::kConflict;
-    }
-    return users.change(r.name, r.hash) == ChangeResult::kChanged ? StoreOutcome::kDone
-                                                                  : StoreOutcome::kConflict;
+    std::string error;
+    StoreResult result = carry_out(r, StoreWorkContext{&users, &random, 1}, error);
+    TSNA_FUZZ_CHECK(error.empty(), error);
+    return result;
   }
 
   // The server's loop (server/connection.cpp run_session) until it needs the next read.
@@ -329,13 +349,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     h.limits = small_limits();
   }
   h.store_policy = (flags >> 3) & 3;
-  h.users.add("bob", kHash);
-  h.users.add("haibin", kHash);
+  const std::vector<std::uint8_t> salt(16, 1);
+  h.users.add("bob", auth::derive_verifier(kHash, salt, 1));
+  h.users.add("haibin", auth::derive_verifier(kHash, salt, 1));
   h.audit = std::make_unique<CheckingAudit>(h.limits.audit_cmd_max_bytes);
   h.throttle = std::make_unique<auth::LoginThrottle>(h.limits, h.clock);
   h.ctx.limits = h.limits;
   h.ctx.allow_classic_login = (flags & 1) != 0;
-  h.ctx.users = &h.users;
+  h.ctx.decoy_secret = h.users.decoy_secret();
   h.ctx.throttle = h.throttle.get();
   h.ctx.random = &h.random;
   h.ctx.audit = h.audit.get();

@@ -7,13 +7,15 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "audit/file_audit_log.hpp"
-#include "auth/hex.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/ntlm.hpp"
 #include "auth/openssl_random.hpp"
+#include "auth/scram_client.hpp"
 #include "session/session.hpp"
+#include "session/store_work.hpp"
 #include "support/memory_user_store.hpp"
 #include "support/null_audit_sink.hpp"
 
@@ -22,8 +24,8 @@ namespace {
 struct LoggedInSession {
   explicit LoggedInSession(tsna::AuditSink& sink) : throttle(tsna::Limits{}, clock) {
     const std::string hash = tsna::auth::ntlm_hash("pw");
-    users.add("bob", hash);
-    ctx.users = &users;
+    users.add("bob", tsna::auth::derive_verifier(hash, std::vector<std::uint8_t>(16, 1), 4096));
+    ctx.decoy_secret = users.decoy_secret();
     ctx.throttle = &throttle;
     ctx.random = &random;
     ctx.audit = &sink;
@@ -31,21 +33,25 @@ struct LoggedInSession {
     session = std::make_unique<tsna::Session>(ctx, "127.0.0.1:40000");
     session->start();
     session->output().clear();  // the greeting, as if written; classic waits for that
-    session->on_read("hello TSNA/2\nlogin bob\n", false);
-    if (session->want() != tsna::Want::kRead) {
-      throw std::runtime_error("session not reading");
+    tsna::auth::ScramClient client(tsna::auth::ScramMechanism::kSha256, "bob", hash);
+    session->on_read("hello TSNA/2\nauth SCRAM-SHA-256 " + client.first() + "\n", false);
+    if (session->want() != tsna::Want::kStore) {
+      throw std::runtime_error("no verifier lookup");
     }
+    std::string error;
+    const tsna::StoreWorkContext work{&users, &random, 4096};
+    session->on_store_done(tsna::carry_out(session->store_request(), work, error));
     const std::string out = session->output();
     const std::size_t at = out.find("300:");
-    std::array<std::uint8_t, 16> challenge{};
-    if (at == std::string::npos || !tsna::auth::from_hex(out.substr(at + 4, 32), challenge)) {
-      throw std::runtime_error("no challenge in " + out);
+    std::string client_final;
+    if (at == std::string::npos ||
+        client.step(out.substr(at + 4, out.size() - at - 5), client_final) !=
+            tsna::auth::ScramClientStep::kContinue) {
+      throw std::runtime_error("no server-first in " + out);
     }
-    std::array<std::uint8_t, 16> nonce{};
-    const auto mac = tsna::auth::tsna2_mac(hash, challenge, nonce, "bob");
     session->output().clear();
-    session->on_read(tsna::auth::to_hex(nonce) + " " + tsna::auth::to_hex(mac) + "\n", false);
-    if (session->output() != "200:login is successful\n") {
+    session->on_read(client_final + "\n", false);
+    if (!session->output().ends_with("200:login is successful\n")) {
       throw std::runtime_error("login failed: " + session->output());
     }
     session->output().clear();

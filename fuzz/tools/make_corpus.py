@@ -6,6 +6,7 @@
 #   python3 fuzz/tools/make_corpus.py [--seed-dir tests/data/seed]
 # It replaces the corpus directories it writes; files are named after what they hold.
 import argparse
+import base64
 import hashlib
 import hmac
 import os
@@ -35,11 +36,22 @@ def classic_answer(key_hash):
     return hmac.new(key_hash.encode(), bytes(range(8)), hashlib.sha256).digest()
 
 
+def auth_line(user, binding=b""):
+    # A SCRAM client-first for `user` (RFC 5802), as `tsna` sends it (SPEC 1.2).
+    if binding:
+        first = b"p=tls-exporter,,n=" + user.encode() + b",r=" + NONCE.hex().encode()
+        return b"auth SCRAM-SHA-256-PLUS " + base64.b64encode(first) + b"\n"
+    first = b"n,,n=" + user.encode() + b",r=" + NONCE.hex().encode()
+    return b"auth SCRAM-SHA-256 " + base64.b64encode(first) + b"\n"
+
+
 def tsna2_answer(user, key_hash, binding=b""):
-    # ... and every TSNA/2 challenge 00..0f.
-    mac = hmac.new(key_hash.encode(), bytes(range(16)) + NONCE + user.encode() + binding,
-                   hashlib.sha256).hexdigest()
-    return (NONCE.hex() + " " + mac + "\n").encode()
+    # A client-final of the right shape: SCRAM's server nonce comes from GNU SASL, not from
+    # session_fuzz's random source, so no fixed corpus can hold a proof that logs in.
+    cbind = base64.b64encode(b"p=tls-exporter,," + binding if binding else b"n,,")
+    proof = base64.b64encode(hmac.new(key_hash.encode(), user.encode(), hashlib.sha256).digest())
+    final = b"c=" + cbind + b",r=" + NONCE.hex().encode() + b"server,p=" + proof
+    return base64.b64encode(final) + b"\n"
 
 
 def b(s):
@@ -131,23 +143,23 @@ SESSIONS = {
     "classic_ipv6": (ALLOW | IPV6, ["login nobody " + HASH] * 6),
     # docs/PROTOCOL.md "A whole TSNA/2 session".
     "tsna2_protocol_md": (0, [
-        "hello TSNA/2\n", "help\n", "register alice " + HASH + "\n", "login alice\n",
+        "hello TSNA/2\n", "help\n", "register alice " + HASH + "\n", auth_line("alice"),
         tsna2_answer("alice", HASH), "sum 1 2 3 4 5\nmultiply 223.4 5.3\ndivide 1 0\n",
         "changepwd " + HASH2 + "\n", "logout\n", "exit\n"]),
-    "tsna2_one_read": (0, [b"hello TSNA/2\nlogin bob\n" + tsna2_answer("bob", HASH) +
+    "tsna2_one_read": (0, [b"hello TSNA/2\n" + auth_line("bob") + tsna2_answer("bob", HASH) +
                            b"sum 1 2\nlogout\nexit\n"]),
     "tsna2_byte_by_byte": (0, list("hello TSNA/2\r\nls\r\n")),
     "tsna2_channel_binding": (BINDING_FLAG, [
-        "hello TSNA/2\n", "login bob\n", tsna2_answer("bob", HASH, BINDING), "login bob\n",
-        "logout\n", "login bob\n", tsna2_answer("bob", HASH)]),
+        "hello TSNA/2\n", auth_line("bob"), tsna2_answer("bob", HASH, BINDING), auth_line("bob"),
+        "logout\n", auth_line("bob"), tsna2_answer("bob", HASH)]),
     "tsna2_answer_shapes": (0, [
-        "hello TSNA/2\n", "login bob\n", "sum 1 2\n", "login bob\n", "\n", "login bob\n",
-        "00 11\n", "login bob\n", tsna2_answer("bob", HASH).upper(), "login nobody\n",
+        "hello TSNA/2\n", auth_line("bob"), "sum 1 2\n", auth_line("bob"), "\n", auth_line("bob"),
+        "00 11\n", auth_line("bob"), tsna2_answer("bob", HASH).upper(), auth_line("nobody"),
         tsna2_answer("nobody", HASH), "login\n", "login a b\n", "login a:b\n"]),
-    "tsna2_challenge_expired": (0, ["hello TSNA/2\n", "login bob\n", tick(31),
+    "tsna2_challenge_expired": (0, ["hello TSNA/2\n", auth_line("bob"), tick(31),
                                     tsna2_answer("bob", HASH), "ls\n"]),
-    "tsna2_throttle_small": (SMALL, ["hello TSNA/2\n"] + ["login bob\n", "0\n"] * 3 +
-                             [tick(1), "login bob\n", tsna2_answer("bob", HASH), "login x\n"]),
+    "tsna2_throttle_small": (SMALL, ["hello TSNA/2\n"] + [auth_line("bob"), "0\n"] * 3 +
+                             [tick(1), auth_line("bob"), tsna2_answer("bob", HASH), auth_line("x")]),
     "tsna2_overlong": (0, ["hello TSNA/2\n", "x" * 5000 + "\nls\n"]),
     "tsna2_overlong_small": (SMALL, ["hello TSNA/2\n", "y" * 100 + "\r", "\n", "y" * 101,
                                      "\nls\n"]),
@@ -158,25 +170,25 @@ SESSIONS = {
                                         "register zed " + HASH + "\n"]),
     "tsna2_store_alternate": (ALTERNATE, [
         "hello TSNA/2\n", "register u1 " + HASH + "\n", "register u2 " + HASH + "\n",
-        "login u1\n", tsna2_answer("u1", HASH), "changepwd " + HASH2 + "\n",
+        auth_line("u1"), tsna2_answer("u1", HASH), "changepwd " + HASH2 + "\n",
         "changepwd " + HASH2 + "\n"]),
     "tsna2_logged_in_table": (0, [
-        "hello TSNA/2\n", "login bob\n", tsna2_answer("bob", HASH),
+        "hello TSNA/2\n", auth_line("bob"), tsna2_answer("bob", HASH),
         "register x " + HASH + "\nlogin bob\nhelp me\nexit now\nchangepwd\nchangepwd a b\n"
         "changepwd " + HASH + "\nfoo\nsum\nsum nan\nsum inf\nmultiply 1e308 10\nsum 1e400\n"
         "sum 5e-324\nsub 1\ndivide 1\ndivide 0 0\nsum -0\nsum 1_0\nsum 0x10\n"]),
     "tsna2_unicode_user": (0, ["hello TSNA/2\n", "register \xc3\xa9\xe4\xb8\xad " + HASH + "\n",
-                               "login \xc3\xa9\xe4\xb8\xad\n",
+                               auth_line("\xc3\xa9\xe4\xb8\xad"),
                                tsna2_answer("\xc3\xa9\xe4\xb8\xad", HASH), "logout\n"]),
     "tsna2_idle_dribble": (0, ["hello TSNA/2\n", "x", tick(200), "y", tick(100), "z\n"]),
     # Two connections on one thread: read segments alternate between them.
     "two_register_then_login_both": (TWO, [
-        "hello TSNA/2\n", "hello TSNA/2\n", "register zoe " + HASH + "\n", "login zoe\n",
-        "login zoe\n", tsna2_answer("zoe", HASH), tsna2_answer("zoe", HASH),
-        "changepwd " + HASH2 + "\n", "sum 1 2\n", "logout\n", "logout\n", "login zoe\n"]),
+        "hello TSNA/2\n", "hello TSNA/2\n", "register zoe " + HASH + "\n", auth_line("zoe"),
+        auth_line("zoe"), tsna2_answer("zoe", HASH), tsna2_answer("zoe", HASH),
+        "changepwd " + HASH2 + "\n", "sum 1 2\n", "logout\n", "logout\n", auth_line("zoe")]),
     "two_classic_and_tsna2_throttle": (TWO | ALLOW | SMALL, [
         "login bob " + HASH, "hello TSNA/2\nlogin bob\n", classic_answer(HASH), "0\n",
-        "sum 1 2", "login bob\n", "logout", "0\n", "login bob " + HASH, "login bob\n",
+        "sum 1 2", auth_line("bob"), "logout", "0\n", "login bob " + HASH, auth_line("bob"),
         tick(6), "ls", "ls\n"]),
     "two_pipelined_store": (TWO | ALTERNATE, [
         "hello TSNA/2\nregister a1 " + HASH + "\nregister a2 " + HASH + "\nls\n",

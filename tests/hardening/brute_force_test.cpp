@@ -8,8 +8,10 @@
 #include <random>
 #include <thread>
 
+#include "auth/scram_verifier.hpp"
 #include "fixture.hpp"
 #include "peer_client.hpp"
+#include "support/scram_steps.hpp"
 
 namespace tsna::testing {
 namespace {
@@ -28,13 +30,13 @@ Seconds lock_after(int failures) {
   return Seconds(std::min(std::pow(2.0, failures - kThreshold), 300.0));
 }
 
-// "300:" + 32 lowercase hex + "\n" (SPEC 1.2).
+// "300:" + a base64 SCRAM server-first message + "\n" (SPEC 1.2).
 bool is_challenge_line(std::string_view line) {
-  if (line.size() != 37 || line.substr(0, 4) != "300:" || line.back() != '\n') {
+  if (line.size() < 6 || line.substr(0, 4) != "300:" || line.back() != '\n') {
     return false;
   }
-  return std::all_of(line.begin() + 4, line.end() - 1,
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  const auto first = auth::from_base64(line.substr(4, line.size() - 5));
+  return first && first->size() > 2 && (*first)[0] == 'r' && (*first)[1] == '=';
 }
 
 // N of "400:Too many failed logins, try again in N s\n" (SPEC 4.4), or nullopt.
@@ -55,7 +57,7 @@ std::optional<int> throttled_wait(std::string_view line) {
 }
 
 struct Attempt {
-  Clock::time_point sent;     // `login NAME` sent
+  Clock::time_point sent;     // `auth SCRAM-SHA-256 <client-first for NAME>` sent
   Clock::time_point replied;  // its reply read
   bool challenged = false;    // 300, then a wrong answer
   int wait_s = 0;             // N of a throttled reply
@@ -84,15 +86,18 @@ Attack run_attack(int count, Ms interval, const std::function<std::string(int)>&
     PeerClient& c = peer(i);
     const std::string user = name(i);
     Attempt a;
+    ScramSteps scram(user, kHash123);
+    const std::string auth_line = scram.auth_line();
     a.sent = Clock::now();
-    c.send("login " + user + "\n");
+    c.send(auth_line);
     const std::string reply = c.read_line();
     a.replied = Clock::now();
     if (is_challenge_line(reply)) {
       a.challenged = true;
       ++attack.challenges;
+      const std::string answer = scram.answer_line(reply);
       a.answer_sent = Clock::now();
-      c.send(tsna2_answer(reply, user, kHash123));
+      c.send(answer);
       const std::string verdict = c.read_line();
       a.answer_replied = Clock::now();
       EXPECT_EQ(verdict, "400:Authentication Failed!\n") << "attempt " << i;
@@ -203,7 +208,7 @@ TEST_F(BruteForce, OneAddressGuessingManyNamesIsSlowedByTheBackoffWhileOthersLog
         // The attacker's address is locked even for a valid user; another address is not.
         PeerClient same(port(), "127.0.0.1");
         same.upgrade();
-        same.send("login alice\n");
+        same.send(ScramSteps("alice", kHash123456).auth_line());
         alice_from_attacker = same.read_line();
         other_login = login_from("127.0.0.2", "alice");
       });
@@ -243,7 +248,7 @@ TEST_F(BruteForce, OneNameGuessedFromManyAddressesIsSlowedWhileOtherNamesLogInAt
         other_login = login_from("127.0.0.2", "alice");
         PeerClient c(port(), "127.0.0.3");
         c.upgrade();
-        c.send("login victim\n");
+        c.send(ScramSteps("victim", kHash123456).auth_line());
         victim_elsewhere = c.read_line();
       });
   ASSERT_EQ(static_cast<int>(attack.attempts.size()), attempts_);
@@ -266,7 +271,7 @@ TEST_F(BruteForce, OneNameGuessedFromManyAddressesIsSlowedWhileOtherNamesLogInAt
 // ---- no user enumeration ------------------------------------------------------------------
 
 struct Timing {
-  std::vector<double> challenge_us;  // `login NAME` sent -> 300 line read
+  std::vector<double> challenge_us;  // `auth ...` sent -> 300 line read
   std::vector<double> verdict_us;    // answer sent -> 400 line read
 };
 
@@ -302,12 +307,14 @@ TEST_F(BruteForce, UnknownAndKnownUsersGetTheSameRepliesInTheSameTime) {
   const auto one_try = [&](const std::string& user, unsigned address, Timing& into) {
     PeerClient c(port(), loopback_address(20, address));
     c.upgrade();
+    ScramSteps scram(user, kHash123);
+    const std::string auth_line = scram.auth_line();
     const auto t0 = Clock::now();
-    c.send("login " + user + "\n");
+    c.send(auth_line);
     const std::string challenge = c.read_line();
     const auto t1 = Clock::now();
     ASSERT_TRUE(is_challenge_line(challenge)) << user << ": " << challenge;
-    const std::string answer = tsna2_answer(challenge, user, kHash123);
+    const std::string answer = scram.answer_line(challenge);
     const auto t2 = Clock::now();
     c.send(answer);
     const std::string verdict = c.read_line();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "fixture.hpp"
@@ -24,18 +25,72 @@ std::string slurp(const std::filesystem::path& p) {
 
 class SeedCapture : public ServerTest {};
 
-TEST_F(SeedCapture, SeedUsersFileImportsAndExportsUnchanged) {
+TEST_F(SeedCapture, SeedUsersFileImportsAndItsUsersLogInInBothDialects) {
   const CommandResult import =
       run_server_command("import-users " + kSeedUsers + " --data-dir " + data_dir().string());
   EXPECT_EQ(import.status, 0) << import.output;
   EXPECT_EQ(import.output, "imported 4 users from " + kSeedUsers + "\n");
+  start();
+  auto t = tsna2();
+  EXPECT_EQ(t->tsna2_login("haibin", kHash123456), "200:login is successful\n");
+  auto c = classic();
+  EXPECT_EQ(classic_login(*c, "bb", kHash123), "200:login is successful");
+}
+
+TEST_F(SeedCapture, ExportWritesVerifiersNotHashesAndReimportsElsewhere) {
+  ASSERT_EQ(run_server_command("import-users " + kSeedUsers + " --data-dir " + data_dir().string())
+                .status,
+            0);
   const auto exported = dir_.path() / "exported.txt";
   const CommandResult exp = run_server_command("export-users " + exported.string() +
                                                " --data-dir " + data_dir().string());
   EXPECT_EQ(exp.status, 0) << exp.output;
-  EXPECT_EQ(slurp(exported), slurp(kSeedUsers));
+  EXPECT_EQ(exp.output, "exported 4 users to " + exported.string() + "\n");
   EXPECT_EQ(std::filesystem::status(exported).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  // One verifier line per user, in the seed file's order; the seed's hashes are gone.
+  const std::string text = slurp(exported);
+  const std::regex line(R"(^(bb|haibin|bin|HaibinLai):SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$)"
+                        R"([A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$)");
+  std::istringstream in(text);
+  std::vector<std::string> names;
+  for (std::string l; std::getline(in, l);) {
+    EXPECT_TRUE(std::regex_match(l, line)) << l;
+    names.push_back(l.substr(0, l.find(':')));
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"bb", "haibin", "bin", "HaibinLai"}));
+  EXPECT_EQ(text.find(kHash123456), std::string::npos);
+  EXPECT_EQ(text.find(kHash123), std::string::npos);
+  // The export imports into another data directory, and its users log in there.
+  const auto other = dir_.path() / "other";
+  const CommandResult reimport =
+      run_server_command("import-users " + exported.string() + " --data-dir " + other.string());
+  EXPECT_EQ(reimport.output, "imported 4 users from " + exported.string() + "\n");
+  ServerProcess server(other, {"--allow-classic"});
+  TestClient t(server.port());
+  t.upgrade();
+  EXPECT_EQ(t.tsna2_login("HaibinLai", kHash123456), "200:login is successful\n");
+  TestClient c(server.port());
+  EXPECT_EQ(c.read_exact(7), "success");
+  EXPECT_EQ(classic_login(c, "haibin", kHash123456), "200:login is successful");
+}
+
+TEST_F(SeedCapture, VerifierPostgresqlMadeForTheSameScramPasswordImportsAndLogsIn) {
+  // PostgreSQL 15: CREATE ROLE haibin PASSWORD '910f4aff69c6c642b3756489bb81a945', with
+  // password_encryption = scram-sha-256; pg_authid.rolpassword is this line's verifier.
+  const auto file = dir_.path() / "from_postgres.txt";
+  std::ofstream(file) << "haibin:SCRAM-SHA-256$4096:xtaIHwt/bTGPyTtsegw7dA==$"
+                         "1oPzgDJ4l4FfKR83sz8ahhZYvOTU58El8gkFhJYXYTc=:"
+                         "PityLnV2eMlRBY/KdGRsqx8AW7qzfw7b2+sza8l3qwY=\n";
+  const CommandResult r =
+      run_server_command("import-users " + file.string() + " --data-dir " + data_dir().string());
+  EXPECT_EQ(r.output, "imported 1 users from " + file.string() + "\n");
+  start();
+  auto t = tsna2();
+  EXPECT_EQ(t->tsna2_login("haibin", kHash123), "400:Authentication Failed!\n");
+  EXPECT_EQ(t->tsna2_login("haibin", kHash123456), "200:login is successful\n");
+  auto c = classic();
+  EXPECT_EQ(classic_login(*c, "haibin", kHash123456), "200:login is successful");
 }
 
 TEST_F(SeedCapture, BadUsersFileIsReportedWithItsLineNumberAndNothingIsImported) {
@@ -48,15 +103,6 @@ TEST_F(SeedCapture, BadUsersFileIsReportedWithItsLineNumberAndNothingIsImported)
   start();
   auto c = classic();
   expect_classic(*c, "login alice " + std::string(kHash123), "400:The user does not exist!");
-}
-
-TEST_F(SeedCapture, ImportedSeedUserLogsInOverTsna2) {
-  ASSERT_EQ(run_server_command("import-users " + kSeedUsers + " --data-dir " + data_dir().string())
-                .status,
-            0);
-  start();
-  auto c = tsna2();
-  EXPECT_EQ(c->tsna2_login("haibin", kHash123456), "200:login is successful\n");
 }
 
 TEST_F(SeedCapture, CapturedClientBytesReplayAgainstOurServer) {

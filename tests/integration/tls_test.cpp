@@ -1,11 +1,10 @@
 // tls_test.cpp - TLS on the main port or on --tls-port (SPEC 4.5), with certificates this test
-// makes with the openssl command line: TLS 1.2+, the chain and host name verify, the TSNA/2
-// login MAC must carry the channel binding, and a wrong name or an untrusted CA fails.
+// makes with the openssl command line: TLS 1.2+, the chain and host name verify, the TSNA/2 login
+// must be SCRAM-SHA-256-PLUS bound to this channel, and a wrong name or an untrusted CA fails.
 #include <gtest/gtest.h>
 
-#include "auth/hex.hpp"
-#include "auth/ntlm.hpp"
 #include "fixture.hpp"
+#include "support/scram_steps.hpp"
 #include "support/tls_test_client.hpp"
 
 namespace tsna::testing {
@@ -19,23 +18,33 @@ class Tls : public ServerTest {
     return {"--tls-cert", certs_.server_cert.string(), "--tls-key", certs_.server_key.string()};
   }
 
-  // hello, register, then the TSNA/2 login with the MAC over `binding`.
+  // hello, register, then the SCRAM login: -PLUS over `binding` when one is given, else the
+  // plain mechanism (a downgrade attempt). The last reply line; "server-final did not verify"
+  // if the server's signature was wrong.
   static std::string login(TlsTestClient& c, std::span<const std::uint8_t> binding) {
     EXPECT_EQ(c.read_exact(7), "success");
-    c.send("hello TSNA/2\nregister tls " + std::string(kHash123456) + "\nlogin tls\n");
+    ScramSteps scram(
+        "tls", kHash123456,
+        binding.empty() ? auth::ScramMechanism::kSha256 : auth::ScramMechanism::kSha256Plus,
+        binding);
+    c.send("hello TSNA/2\nregister tls " + std::string(kHash123456) + "\n" + scram.auth_line());
     EXPECT_EQ(c.read_line(), "200:TSNA/2\n");
     const std::string reg = c.read_line();
     EXPECT_TRUE(reg == "200:Your Registered Username is tls\n" ||
                 reg == "400:Username is already in users!\n")
         << reg;
-    const std::string challenge_line = c.read_line();
-    EXPECT_EQ(challenge_line.substr(0, 4), "300:");
-    std::array<std::uint8_t, 16> challenge{};
-    EXPECT_TRUE(auth::from_hex(std::string_view(challenge_line).substr(4, 32), challenge));
-    const std::array<std::uint8_t, 16> nonce{7};
-    const auth::Digest mac = auth::tsna2_mac(kHash123456, challenge, nonce, "tls", binding);
-    c.send(auth::to_hex(nonce) + " " + auth::to_hex(mac) + "\n");
-    return c.read_line();
+    const std::string first = c.read_line();
+    const std::string answer = scram.answer_line(first);
+    if (answer.empty()) {
+      return first;
+    }
+    c.send(answer);
+    const std::string verdict = c.read_line();
+    if (!verdict.starts_with("200-")) {
+      return verdict;
+    }
+    const std::string last = c.read_line();
+    return scram.server_proved(verdict + last) ? last : "server-final did not verify";
   }
 
   TestCertificates certs_;
@@ -48,9 +57,15 @@ TEST_F(Tls, LoginOverTlsMustIncludeTheChannelBinding) {
   ASSERT_TRUE(bound.connected()) << bound.handshake_error();
   EXPECT_EQ(login(bound, bound.channel_binding()), "200:login is successful\n");
 
+  // Plain SCRAM-SHA-256 under TLS is a downgrade: refused.
   TlsTestClient unbound(port(), certs_.ca_cert, "127.0.0.1");
   ASSERT_TRUE(unbound.connected()) << unbound.handshake_error();
   EXPECT_EQ(login(unbound, {}), "400:Authentication Failed!\n");
+
+  // A binding from another channel (a relay's) does not match this one.
+  TlsTestClient relayed(port(), certs_.ca_cert, "127.0.0.1");
+  ASSERT_TRUE(relayed.connected()) << relayed.handshake_error();
+  EXPECT_EQ(login(relayed, bound.channel_binding()), "400:Authentication Failed!\n");
 }
 
 TEST_F(Tls, PeerThatNeverAnswersCloseNotifyDoesNotHoldTheShutdown) {

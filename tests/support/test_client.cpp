@@ -13,6 +13,7 @@
 
 #include "auth/hex.hpp"
 #include "auth/ntlm.hpp"
+#include "support/scram_steps.hpp"
 
 namespace tsna::testing {
 namespace {
@@ -175,18 +176,26 @@ std::string TestClient::tsna2_register(std::string_view user, std::string_view h
   return read_reply();
 }
 
-std::string TestClient::tsna2_login(std::string_view user, std::string_view hash) {
-  send("login " + std::string(user) + "\n");
-  const std::string challenge_line = read_reply();
-  if (challenge_line.size() != 37 || challenge_line.rfind("300:", 0) != 0) {
-    return challenge_line;
+std::string TestClient::tsna2_login(std::string_view user, std::string_view hash,
+                                    std::span<const std::uint8_t> binding) {
+  ScramSteps scram(
+      user, hash,
+      binding.empty() ? auth::ScramMechanism::kSha256 : auth::ScramMechanism::kSha256Plus, binding);
+  send(scram.auth_line());
+  const std::string first = read_reply();
+  const std::string answer = scram.answer_line(first);
+  if (answer.empty()) {
+    return first;
   }
-  std::array<std::uint8_t, 16> challenge{};
-  auth::from_hex(std::string_view(challenge_line).substr(4, 32), challenge);
-  const std::array<std::uint8_t, 16> nonce{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-  const auth::Digest mac = auth::tsna2_mac(hash, challenge, nonce, user);
-  send(auth::to_hex(nonce) + " " + auth::to_hex(mac) + "\n");
-  return read_reply();
+  send(answer);
+  const std::string verdict = read_reply();
+  if (verdict.starts_with("200-")) {
+    if (!scram.server_proved(verdict)) {
+      return "server-final did not verify: " + verdict;
+    }
+    return verdict.substr(verdict.find('\n') + 1);  // the seed's "200:login is successful\n"
+  }
+  return verdict;
 }
 
 }  // namespace tsna::testing

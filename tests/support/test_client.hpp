@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -41,9 +42,12 @@ class TestClient {
 
   // Greeting + "hello TSNA/2" upgrade; throws if the replies differ from the spec.
   void upgrade();
-  // TSNA/2 register/login with the real MAC; return the final reply line.
+  // TSNA/2 register, and the SCRAM-SHA-256 login (-PLUS when a channel binding is given) with
+  // GNU SASL's client; return the final reply line ("200:login is successful\n" once the
+  // server's signature checked out, else the server's refusal).
   std::string tsna2_register(std::string_view user, std::string_view hash);
-  std::string tsna2_login(std::string_view user, std::string_view hash);
+  std::string tsna2_login(std::string_view user, std::string_view hash,
+                          std::span<const std::uint8_t> binding = {});
 
   int fd() const { return fd_; }
 

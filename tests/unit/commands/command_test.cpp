@@ -131,15 +131,41 @@ TEST(Command, ClassicLoginChecksCountThenNameThenHash) {
   EXPECT_EQ(r.outcome.hash, kHash);
 }
 
-TEST(Command, Tsna2LoginTakesExactlyTheUserName) {
-  EXPECT_EQ(reply_of("login", std::nullopt, Dialect::kTsna2),
-            "400:Please re-enter the login command with your username");
-  EXPECT_EQ(reply_of("login bob " + std::string(kHash), std::nullopt, Dialect::kTsna2),
-            "400:Please re-enter the login command with your username");
-  EXPECT_EQ(reply_of("login a\x01", std::nullopt, Dialect::kTsna2), "400:Invalid username");
-  const Dispatched r = run("login bob", std::nullopt, Dialect::kTsna2);
-  EXPECT_EQ(r.outcome.action, Action::kLoginTsna2);
-  EXPECT_EQ(r.outcome.name, "bob");
+TEST(Command, Tsna2LoginIsRetiredForAuth) {
+  for (const std::string& line :
+       std::vector<std::string>{"login", "login bob", "login bob " + std::string(kHash)}) {
+    EXPECT_EQ(reply_of(line, std::nullopt, Dialect::kTsna2),
+              "400:TSNA/2 logs in with auth SCRAM-SHA-256; please update your client")
+        << line;
+  }
+}
+
+TEST(Command, Tsna2AuthTakesAMechanismAndOneMessage) {
+  const Dispatched r =
+      run("auth  SCRAM-SHA-256\tbj0sbj1ib2Iscj1hYmM=", std::nullopt, Dialect::kTsna2);
+  EXPECT_EQ(r.outcome.action, Action::kAuth);
+  EXPECT_EQ(r.outcome.name, "SCRAM-SHA-256");
+  EXPECT_EQ(r.outcome.hash, "bj0sbj1ib2Iscj1hYmM=");
+  for (const char* line : {"auth", "auth SCRAM-SHA-256", "auth SCRAM-SHA-256 a b"}) {
+    EXPECT_EQ(reply_of(line, std::nullopt, Dialect::kTsna2), "400:Authentication Failed!") << line;
+  }
+  EXPECT_EQ(reply_of("auth SCRAM-SHA-256 x", "bob", Dialect::kTsna2),
+            "400:You have logged in bob, please logout before you want to change to other user");
+  // Classic has no auth command, with or without --allow-classic.
+  EXPECT_EQ(reply_of("auth SCRAM-SHA-256 x", std::nullopt, Dialect::kClassic),
+            "400:Invalid command");
+  EXPECT_EQ(run("auth SCRAM-SHA-256 x", std::nullopt, Dialect::kClassic, false).text,
+            "Invalid command");
+}
+
+TEST(Command, RegisterAsksTheSessionsNameTestAfterTheSyntaxAndBeforeTheHash) {
+  static std::string scratch;
+  CommandContext ctx;
+  ctx.dialect = Dialect::kTsna2;
+  ctx.registrable_name = [](std::string_view name) { return name != "IX"; };
+  EXPECT_EQ(dispatch("register IX " + std::string(kHash), ctx, scratch).text, "Invalid username");
+  EXPECT_EQ(dispatch("register IX nothash", ctx, scratch).text, "Invalid username");
+  EXPECT_EQ(dispatch("register XI " + std::string(kHash), ctx, scratch).action, Action::kRegister);
 }
 
 TEST(Command, LoginWhileLoggedInNamesTheCurrentUser) {

@@ -67,9 +67,12 @@ ServerFirst parse_server_first(std::string_view reply_line) {
   while (i < text.size()) {
     const std::size_t end = std::min(text.find(',', i), text.size());
     const std::string_view attr = std::string_view(text).substr(i, end - i);
-    if (attr.starts_with("r=")) out.nonce = attr.substr(2);
-    if (attr.starts_with("s=")) out.salt = attr.substr(2);
-    if (attr.starts_with("i=")) out.iterations = attr.substr(2);
+    if (attr.starts_with("r="))
+      out.nonce = attr.substr(2);
+    if (attr.starts_with("s="))
+      out.salt = attr.substr(2);
+    if (attr.starts_with("i="))
+      out.iterations = attr.substr(2);
     i = end + 1;
   }
   return out;
@@ -146,8 +149,8 @@ class SessionTest : public ::testing::Test {
                           auth::ScramMechanism mechanism = auth::ScramMechanism::kSha256,
                           std::span<const std::uint8_t> binding = {}) {
     auth::ScramClient client(mechanism, user, hash, binding);
-    const std::string first = send("auth " + std::string(auth::mechanism_name(mechanism)) + " " +
-                                   client.first() + "\n");
+    const std::string first =
+        send("auth " + std::string(auth::mechanism_name(mechanism)) + " " + client.first() + "\n");
     last_server_first_ = first;
     if (!first.starts_with("300:")) {
       return first;
@@ -162,8 +165,8 @@ class SessionTest : public ::testing::Test {
     }
     const std::size_t nl = reply.find('\n');
     std::string unused;
-    const bool ok = client.step(reply.substr(4, nl - 4), unused) ==
-                    auth::ScramClientStep::kServerVerified;
+    const bool ok =
+        client.step(reply.substr(4, nl - 4), unused) == auth::ScramClientStep::kServerVerified;
     if (verified != nullptr) {
       *verified = ok;
     }
@@ -294,8 +297,8 @@ TEST_F(SessionTest, Tsna2DecoySaltComesFromTheStoresSecret) {
   upgrade();
   scram_login("nobody", kHash);
   const std::string salt = parse_server_first(last_server_first_).salt;
-  ctx_.decoy_secret.fill(0x33);
   make_session();
+  ctx_.decoy_secret.fill(0x33);  // the session reads its context when the login starts
   upgrade();
   scram_login("nobody", kHash);
   EXPECT_NE(parse_server_first(last_server_first_).salt, salt);
@@ -483,9 +486,11 @@ TEST_F(SessionTest, FiveFailuresThrottleTheNameAndAddress) {
   // A classic login for the name is throttled too, before any derivation.
   const int requests = store_requests_;
   make_session();
-  EXPECT_EQ(send("login bob " + std::string(kHash)), "400:Too many failed logins, try again in 1 s");
+  EXPECT_EQ(send("login bob " + std::string(kHash)),
+            "400:Too many failed logins, try again in 1 s");
   EXPECT_EQ(store_requests_, requests);
   clock_.advance(1s);
+  make_session();
   upgrade();
   EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
 }

@@ -1,18 +1,19 @@
 // connection_steps.cpp - setup exchanges with bounded reads: one read helper under the TSNA/2
-// and classic reply readers, and the checks of each reply against protocol/'s constants.
+// and classic reply readers, and the checks of each reply against protocol/'s constants; the
+// SCRAM login's messages are auth::ScramClient's.
 #include "bench/connection_steps.hpp"
 
 #include <array>
 #include <asio/write.hpp>
 #include <cstdio>
-#include <cstring>
 #include <span>
 
-#include "auth/hex.hpp"
 #include "auth/ntlm.hpp"
+#include "auth/scram_client.hpp"
 #include "protocol/handshake.hpp"
 #include "protocol/reply.hpp"
 #include "protocol/reply_head.hpp"
+#include "protocol/scram_login.hpp"
 
 namespace tsna::bench {
 namespace {
@@ -137,41 +138,56 @@ asio::awaitable<StepResult> read_greeting(tcp::socket& socket, std::string& in) 
   co_return std::nullopt;
 }
 
+// The bytes of the first line of a TSNA/2 reply after its head ("300:", "200-"), or empty
+// when `reply` has no such line.
+std::string_view first_line_text(std::string_view reply) {
+  const std::size_t nl = reply.find('\n');
+  if (nl == std::string_view::npos || nl < kReplyHeadBytes) {
+    return {};
+  }
+  return reply.substr(kReplyHeadBytes, nl - kReplyHeadBytes);
+}
+
+// SCRAM-SHA-256 (SPEC 1.2): `auth SCRAM-SHA-256 <client-first>`, `300:<server-first>`,
+// client-final, then `200-<server-final>` `200:login is successful`, the server-final checked.
 asio::awaitable<StepResult> login_tsna2(tcp::socket& socket, const Shared& s, std::string& in,
-                                        const std::string& name, std::mt19937_64& rng) {
-  if (auto f = co_await send_request(socket, s, "login " + name)) {
+                                        const std::string& name) {
+  auth::ScramClient scram(auth::ScramMechanism::kSha256, name, s.hash, {},
+                          s.salted_passwords.get());
+  const std::string client_first = scram.first();
+  if (client_first.empty()) {
+    co_return Failure{true, "login " + name + ": SASLprep refuses the name"};
+  }
+  if (auto f = co_await send_request(
+          socket, s,
+          auth_request(auth::mechanism_name(auth::ScramMechanism::kSha256), client_first))) {
     co_return f;
   }
   std::string reply;
   if (auto f = co_await read_tsna2_reply(socket, in, reply, "login")) {
     co_return f;
   }
-  std::array<std::uint8_t, auth::kTsna2ChallengeBytes> challenge{};
-  const std::string_view r(reply);
-  if (r.size() != kReplyHeadBytes + 2 * challenge.size() + 1 ||
-      !is_last_line_with(r, Code::kChallenge) ||
-      !auth::from_hex(r.substr(kReplyHeadBytes, 2 * challenge.size()), challenge)) {
+  std::string client_final;
+  if (!is_last_line_with(reply, Code::kChallenge) ||
+      scram.step(first_line_text(reply), client_final) != auth::ScramClientStep::kContinue) {
     co_return refused("login " + name, reply);
   }
-  std::array<std::uint8_t, auth::kTsna2NonceBytes> nonce{};
-  for (std::size_t i = 0; i < nonce.size(); i += 8) {
-    const std::uint64_t v = rng();
-    std::memcpy(nonce.data() + i, &v, 8);
-  }
-  const auth::Digest mac = auth::tsna2_mac(s.hash, challenge, nonce, name);
-  std::string answer;
-  answer.reserve(2 * (nonce.size() + mac.size()) + 1);
-  auth::append_hex(answer, nonce);
-  answer += ' ';
-  auth::append_hex(answer, mac);
-  if (auto f = co_await send_request(socket, s, answer)) {
+  if (auto f = co_await send_request(socket, s, client_final)) {
     co_return f;
   }
   if (auto f = co_await read_tsna2_reply(socket, in, reply, "login answer")) {
     co_return f;
   }
-  if (!is_last_line_with(reply, Code::kOk)) {
+  // "200-<server-final>\n200:<text>\n": one continuation line, then the last.
+  const std::string_view server_final = first_line_text(reply);
+  const std::size_t second_line = server_final.size() + kReplyHeadBytes + 1;
+  std::string none;
+  if (!reply.starts_with("200-") || second_line >= reply.size() ||
+      !is_last_line_with(std::string_view(reply).substr(second_line), Code::kOk)) {
     co_return refused("login " + name, reply);
+  }
+  if (scram.step(server_final, none) != auth::ScramClientStep::kServerVerified) {
+    co_return refused("login " + name + " (the server's signature is wrong)", reply);
   }
   co_return std::nullopt;
 }
@@ -270,11 +286,11 @@ asio::awaitable<StepResult> register_user(tcp::socket& socket, const Shared& s, 
 }
 
 asio::awaitable<StepResult> log_in(tcp::socket& socket, const Shared& s, std::string& in,
-                                   const std::string& name, std::mt19937_64& rng) {
+                                   const std::string& name) {
   if (s.options.target == Target::kClassic) {
     return login_classic(socket, s, in, name);
   }
-  return login_tsna2(socket, s, in, name, rng);
+  return login_tsna2(socket, s, in, name);
 }
 
 void close_now(tcp::socket& socket) {

@@ -1,10 +1,10 @@
 // connection_steps.hpp - the wire protocol of one tsna-bench connection outside the hot loop:
 // connect, greeting, hello, register and both logins, each a coroutine that reports a Failure.
-// Knows the server only through protocol/ (its wire constants), never its code.
+// Knows the server only through protocol/ (its wire constants) and auth/ (SCRAM by GNU SASL),
+// never its code.
 #pragma once
 
 #include <asio/awaitable.hpp>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -23,9 +23,10 @@ asio::awaitable<StepResult> open_session(tcp::socket& socket, const Shared& s, s
 asio::awaitable<StepResult> register_user(tcp::socket& socket, const Shared& s, std::string& in,
                                           const std::string& name);
 
-// The login of s.options.target: TSNA/2 challenge and MAC, or classic raw challenge and answer.
+// The login of s.options.target: TSNA/2 SCRAM-SHA-256 (the salted password cached in
+// s.salted_passwords, the server's signature checked), or classic raw challenge and answer.
 asio::awaitable<StepResult> log_in(tcp::socket& socket, const Shared& s, std::string& in,
-                                   const std::string& name, std::mt19937_64& rng);
+                                   const std::string& name);
 
 // An abortive close (RST): no TIME_WAIT, so a login-rate run cannot run out of ports.
 void close_now(tcp::socket& socket);

@@ -43,7 +43,7 @@ asio::awaitable<void> connect_lane(Worker& w, const Shared& s, std::size_t first
     const std::size_t global_index = global_offset + i * global_step;
     StepResult f = co_await open_session(c.socket, s, in);
     if (!f && s.options.target != Target::kRedis) {
-      f = co_await log_in(c.socket, s, in, s.user_name(global_index % s.users), w.rng);
+      f = co_await log_in(c.socket, s, in, s.user_name(global_index % s.users));
     }
     if (f) {
       w.fail(*f);
@@ -89,7 +89,7 @@ asio::awaitable<void> login_worker(Worker& w, const Shared& s, std::size_t slot,
     const std::int64_t t0 = now_ns();
     StepResult f = co_await open_session(socket, s, in);
     if (!f) {
-      f = co_await log_in(socket, s, in, name, w.rng);
+      f = co_await log_in(socket, s, in, name);
     }
     const std::int64_t t1 = now_ns();
     w.lane_sockets[slot] = nullptr;

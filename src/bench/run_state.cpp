@@ -43,9 +43,6 @@ ActiveConnection::ActiveConnection(asio::io_context& io, std::size_t format_inde
       in(std::clamp<std::size_t>(64 * depth, kMinReadBytes, kMaxReadBytes)),
       next_command(format_index) {}
 
-Worker::Worker(std::size_t index)
-    : rng(std::random_device{}() ^ (0x9e3779b97f4a7c15ULL * (index + 1))) {}
-
 void Worker::fail(const Failure& f) {
   if (!f.reply) {
     ++counters.connection_failures;

@@ -15,12 +15,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "auth/scram_client.hpp"
 #include "bench/histogram.hpp"
 #include "bench/options.hpp"
 #include "bench/reply_scanner.hpp"
@@ -56,7 +56,8 @@ using StepResult = std::optional<Failure>;  // nullopt: success
 // "<what>: <the error>", with end of file said in words.
 Failure connection_failure(std::string_view what, const std::error_code& ec);
 
-// What every worker reads and nobody writes once the run starts.
+// What every worker reads and nobody writes once the run starts, but for the salted password
+// cache, which locks for itself.
 struct Shared {
   BenchOptions options;
   tcp::endpoint endpoint;
@@ -65,6 +66,10 @@ struct Shared {
   std::string user_prefix;            // names are "<prefix>-<i>"
   std::vector<std::string> requests;  // each command of the mix, framed for the wire
   std::size_t users = 0;
+  // Salted passwords of the run's SCRAM logins, per (user, password, salt, iterations): a user's
+  // second login costs the client no PBKDF2, as real clients may cache.
+  std::unique_ptr<auth::SaltedPasswordCache> salted_passwords =
+      std::make_unique<auth::SaltedPasswordCache>();
 
   std::string user_name(std::size_t i) const { return user_prefix + "-" + std::to_string(i); }
 };
@@ -114,7 +119,7 @@ struct Counters {
 
 // One client thread's event loop and everything that runs on it.
 struct Worker {
-  explicit Worker(std::size_t index);
+  Worker() = default;
 
   asio::io_context io{1};  // declared first: destroyed last, after everything that uses it
   asio::steady_timer gate{io, SteadyClock::time_point::max()};  // cancelled at the start
@@ -124,7 +129,6 @@ struct Worker {
   std::vector<tcp::socket> idle;
   std::vector<tcp::socket*> lane_sockets;  // login workers' current sockets, for the stop
   Counters counters;
-  std::mt19937_64 rng;
   bool started = false;
   bool measuring = false;
   bool stopping = false;

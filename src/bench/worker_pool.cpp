@@ -12,7 +12,7 @@ WorkerPool::WorkerPool(const Shared& s)
       finished_(s.options.threads) {
   const std::size_t nthreads = s.options.threads;
   for (std::size_t i = 0; i < nthreads; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i));
+    workers_.push_back(std::make_unique<Worker>());
     workers_.back()->finished = &finished_;
   }
   for (std::size_t i = 0; i < active_; ++i) {

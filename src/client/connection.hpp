@@ -25,7 +25,7 @@ class Connection {
   Connection(std::unique_ptr<Stream> stream, Dialect dialect, std::chrono::milliseconds timeout);
 
   Dialect dialect() const { return dialect_; }
-  // Under TLS, the channel binding a TSNA/2 login MAC must include (SPEC 1.2).
+  // Under TLS, the tls-exporter channel binding of a TSNA/2 login (SCRAM-SHA-256-PLUS, SPEC 1.2).
   std::optional<std::array<std::uint8_t, 32>> channel_binding() const {
     return stream_->channel_binding();
   }

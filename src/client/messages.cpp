@@ -1,5 +1,5 @@
-// messages.cpp - the locale choice for the client's texts. Pure: reads the environment only
-// through the lookup it is given.
+// messages.cpp - the locale choice for the client's texts, and the lines built from parts. Pure:
+// reads the environment only through the lookup it is given.
 #include "client/messages.hpp"
 
 #include <initializer_list>
@@ -18,6 +18,12 @@ bool is_chinese_locale(const EnvLookup& env) {
 
 const LocaleTexts& texts_for_locale(const EnvLookup& env) {
   return is_chinese_locale(env) ? kChineseTexts : kEnglishTexts;
+}
+
+std::string msg::unproven_server(std::string_view display) {
+  return "The server at " + std::string(display) +
+         " did not prove that it knows your password verifier; it may be an impostor. Closing "
+         "the connection";
 }
 
 }  // namespace tsna::client

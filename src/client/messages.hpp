@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace tsna::client {
@@ -67,6 +68,14 @@ inline constexpr std::string_view kInterrupted = "Interrupted";
 inline constexpr std::string_view kNoTsna2 =
     "The server does not speak TSNA/2 (is it the seed's server? then use --classic)";
 inline constexpr std::string_view kTlsFailed = "TLS failed";
+
+// A TSNA/2 login (SCRAM) whose server could not prove that it holds the user's verifier
+// (SPEC 1.2): the session ends, the program exits 2. `display` is "<host>:<port>".
+std::string unproven_server(std::string_view display);
+// A name SASLprep refuses cannot travel in SCRAM's client-first.
+inline constexpr std::string_view kNameRefusedBySaslprep =
+    "This user name cannot log in with TSNA/2: SASLprep (RFC 4013) refuses it; nothing was "
+    "sent (a name registered before TSNA/2 used SCRAM may still log in with --classic)";
 
 }  // namespace msg
 }  // namespace tsna::client

@@ -12,7 +12,6 @@
 #include <memory>
 #include <variant>
 
-#include "auth/openssl_random.hpp"
 #include "client/address.hpp"
 #include "client/connection.hpp"
 #include "client/console.hpp"
@@ -156,6 +155,7 @@ int exit_status(SessionEnd end, bool failed) {
       return stop_status();
     case SessionEnd::kLost:
     case SessionEnd::kNoPassword:
+    case SessionEnd::kUnprovenServer:
       break;
   }
   return kExitUsage;
@@ -172,8 +172,7 @@ int run_script(const Address& address, const ClientOptions& options) {
   if (!connection) {
     return pending_stop_signal() != 0 ? stop_status() : kExitUsage;
   }
-  auth::OpenSslRandom random;
-  Session session(*connection, console, SessionSettings{address.display(), preset.get()}, random);
+  Session session(*connection, console, SessionSettings{address.display(), preset.get()});
   if (options.user) {
     if (std::optional<SessionEnd> end = session.log_in_silently(*options.user)) {
       if (*end == SessionEnd::kNoPassword) {
@@ -182,8 +181,10 @@ int run_script(const Address& address, const ClientOptions& options) {
       }
       return *end == SessionEnd::kInterrupted ? stop_status() : kExitUsage;
     }
-    if (!session.last_reply().ok()) {
-      std::fputs((format_reply(session.last_reply()) + "\n").c_str(), stderr);
+    if (!session.logged_in()) {
+      if (session.last_reply().code != 0) {  // no reply: the reason was printed
+        std::fputs((format_reply(session.last_reply()) + "\n").c_str(), stderr);
+      }
       return kExitFailure;
     }
   }
@@ -210,8 +211,7 @@ std::optional<SessionEnd> interactive_session(const Address& address, const Clie
     return std::nullopt;
   }
   console.line(kGreeting);
-  auth::OpenSslRandom random;
-  Session session(*connection, console, SessionSettings{address.display(), preset}, random);
+  Session session(*connection, console, SessionSettings{address.display(), preset});
   if (options.user) {
     if (std::optional<SessionEnd> end = session.execute("login " + *options.user)) {
       return end;
@@ -274,6 +274,9 @@ int run_seed_flow(const ClientOptions& options) {
     }
     if (*end == SessionEnd::kInterrupted) {
       return stop_status();
+    }
+    if (*end == SessionEnd::kUnprovenServer) {
+      return kExitUsage;  // a possible impostor ends the program, not only the session
     }
     // Back to step 1 of SPEC 5.1.
     console.line(texts.banner);

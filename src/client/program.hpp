@@ -9,7 +9,9 @@ namespace tsna::client {
 
 inline constexpr int kExitOk = 0;       // every reply was 200
 inline constexpr int kExitFailure = 1;  // some reply was 400 (or the --user login failed)
-inline constexpr int kExitUsage = 2;    // wrong arguments, no connection, lost connection
+// Wrong arguments, no connection, lost connection, or a server that could not prove it holds
+// the user's verifier (SPEC 1.2).
+inline constexpr int kExitUsage = 2;
 
 // Runs the client; main.cpp only parses the command line. Installs signal handlers and sets
 // the character-type locale.

@@ -29,8 +29,8 @@ class Secret {
   std::string value_;
 };
 
-// ntlm_hash of the password (SPEC 3): what register, changepwd and the classic login send, and
-// the key of both challenge responses.
+// ntlm_hash of the password (SPEC 3): what register, changepwd and the classic login send, the
+// key of the classic challenge response, and the SCRAM password of the TSNA/2 login.
 Secret hash_password(const Secret& password);
 
 // Wipes any string that held a secret (a request line carrying a hash).

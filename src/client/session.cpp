@@ -43,9 +43,8 @@ std::string describe_io(const IoResult& io, std::chrono::milliseconds timeout) {
   return "The server sent " + io.detail + "; closing the connection";
 }
 
-Session::Session(Connection& connection, const Console& console, SessionSettings settings,
-                 RandomSource& random)
-    : connection_(connection), console_(console), settings_(std::move(settings)), random_(random) {}
+Session::Session(Connection& connection, const Console& console, SessionSettings settings)
+    : connection_(connection), console_(console), settings_(std::move(settings)) {}
 
 SessionEnd Session::run(CommandSource& input) {
   const std::string prompt = settings_.display + ":";
@@ -174,22 +173,33 @@ Session::PasswordOutcome Session::obtain_password(const CommandPlan& plan, Secre
 
 std::optional<SessionEnd> Session::run_login(const CommandPlan& plan, const Secret& hash,
                                              bool quiet) {
-  Reply reply;
-  const IoResult io = log_in(
-      connection_, plan.user, hash, random_,
-      [&] {
-        if (!quiet) {
-          progress(msg::kServerChallenge);
-        }
-      },
-      reply);
-  if (!io.ok()) {
-    return lost(io);
+  const LoginResult login = log_in(connection_, plan.user, hash, [&] {
+    if (!quiet) {
+      progress(msg::kServerChallenge);
+    }
+  });
+  if (!login.io.ok()) {
+    return lost(login.io);
   }
-  if (reply.ok()) {
+  switch (login.outcome) {
+    case LoginOutcome::kAnswered:
+      break;
+    case LoginOutcome::kUnprovenServer:
+      // Its "200:login is successful" is not shown: nothing it says can be believed.
+      last_reply_ = Reply{};
+      saw_failure_ = true;
+      console_.error(msg::unproven_server(settings_.display));
+      return SessionEnd::kUnprovenServer;
+    case LoginOutcome::kNameRefused:
+      last_reply_ = Reply{};
+      saw_failure_ = true;
+      console_.error(msg::kNameRefusedBySaslprep);
+      return std::nullopt;
+  }
+  if (login.reply.ok()) {
     logged_in_ = true;
   }
-  return show(reply, quiet);
+  return show(login.reply, quiet);
 }
 
 std::optional<SessionEnd> Session::send_and_show(const std::string& request,

@@ -1,7 +1,8 @@
 // session.hpp - one connected session (SPEC 5.1 step 3-4, 5.3, 5.5): takes commands from a
 // CommandSource, gets passwords for the commands that need them, hashes them, runs the login,
 // and shows each reply as the seed did (interactive) or as its bare text (scripts). Tracks
-// whether the user is logged in, for completion and for which commands ask for a password.
+// whether the user is logged in, for completion and for which commands ask for a password;
+// ends the session when a server cannot prove it holds the user's verifier.
 #pragma once
 
 #include <chrono>
@@ -14,16 +15,17 @@
 #include "client/console.hpp"
 #include "client/input.hpp"
 #include "client/secret.hpp"
-#include "common/random_source.hpp"
 
 namespace tsna::client {
 
 enum class SessionEnd {
-  kDisconnected,  // the server answered `exit` with 200:disconnected and closed
-  kInputEnded,    // no more commands: Ctrl-D at the prompt, or the end of a script
-  kLost,          // closed, reset, timed out or garbled (the reason was printed)
-  kInterrupted,   // a stop signal (Ctrl-C)
-  kNoPassword,    // a script needed a password and none was given (the reason was printed)
+  kDisconnected,    // the server answered `exit` with 200:disconnected and closed
+  kInputEnded,      // no more commands: Ctrl-D at the prompt, or the end of a script
+  kLost,            // closed, reset, timed out or garbled (the reason was printed)
+  kInterrupted,     // a stop signal (Ctrl-C)
+  kNoPassword,      // a script needed a password and none was given (the reason was printed)
+  kUnprovenServer,  // a TSNA/2 login's 200 came without the server's proof that it holds the
+                    // user's verifier: it may be an impostor (the reason was printed)
 };
 
 struct SessionSettings {
@@ -35,8 +37,7 @@ struct SessionSettings {
 
 class Session {
  public:
-  Session(Connection& connection, const Console& console, SessionSettings settings,
-          RandomSource& random);
+  Session(Connection& connection, const Console& console, SessionSettings settings);
 
   // Reads and runs commands until the session ends.
   SessionEnd run(CommandSource& input);
@@ -45,8 +46,9 @@ class Session {
   std::optional<SessionEnd> execute(std::string_view line);
 
   // --user in a script (SPEC 5.5): logs in with the preset password without printing
-  // anything (kNoPassword, silently, when there is none). The reply is then in last_reply();
-  // nullopt means the login ran (successfully or not).
+  // anything (kNoPassword, silently, when there is none). The reply is then in last_reply()
+  // (code 0 when no reply came: the reason was printed); nullopt means the login ran
+  // (successfully or not).
   std::optional<SessionEnd> log_in_silently(std::string_view user);
 
   bool logged_in() const { return logged_in_; }
@@ -67,7 +69,6 @@ class Session {
   Connection& connection_;
   const Console& console_;
   SessionSettings settings_;
-  RandomSource& random_;
   bool logged_in_ = false;
   bool saw_failure_ = false;
   Reply last_reply_;

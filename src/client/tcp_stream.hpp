@@ -41,7 +41,7 @@ class Stream {
   // setting `got` (> 0 on kOk).
   virtual IoResult read_some(std::span<char> out, Clock::time_point deadline, std::size_t& got) = 0;
   virtual IoResult write_all(std::string_view bytes, Clock::time_point deadline) = 0;
-  // Under TLS: the RFC 9266 tls-exporter value that TSNA/2 login MACs include (SPEC 1.2).
+  // Under TLS: the RFC 9266 tls-exporter value a TSNA/2 login binds to (SPEC 1.2).
   virtual std::optional<std::array<std::uint8_t, 32>> channel_binding() const {
     return std::nullopt;
   }

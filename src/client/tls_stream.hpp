@@ -1,6 +1,6 @@
 // tls_stream.hpp - TLS over a connected TcpStream (SPEC 5.6): TLS 1.2 or later, the server's
 // chain verified against the system store or --ca FILE, and its host name or IP address checked.
-// Also gives the RFC 9266 channel binding that TSNA/2 logins put in their MAC.
+// Also gives the RFC 9266 tls-exporter channel binding that TSNA/2 logins (SCRAM-SHA-256-PLUS) use.
 #pragma once
 
 #include <filesystem>

@@ -1,13 +1,17 @@
 // batch_test.cpp - tsna in scripts (SPEC 5.5) against a real tsna-server: stdin through a pipe
 // or -c, bare reply texts, no prompts or progress lines, exit status 0/1/2, --user, the
-// classic dialect, and ends that are not the script's (silence, a closed connection).
+// classic dialect, and ends that are not the script's (silence, a closed connection, a server
+// that cannot prove it holds the user's SCRAM verifier).
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "auth/ntlm.hpp"
+#include "auth/scram_verifier.hpp"
 #include "child_process.hpp"
 #include "fake_server.hpp"
 #include "support/server_process.hpp"
@@ -330,6 +334,100 @@ TEST(BatchFaults, FullServersRefusalIsShown) {
   const PipeResult r = run_client_with_pipes({address, "-c", "ls"}, "", client_environment({}));
   EXPECT_EQ(r.err, "tsna: " + address + ": 400:Too many connections\n");
   EXPECT_EQ(r.status, 2);
+}
+
+// bob's verifier for the password "s3cret", as a real server would hold it.
+auth::ScramVerifier bobs_verifier() {
+  return auth::derive_verifier(auth::ntlm_hash("s3cret"), std::vector<std::uint8_t>(16, 7),
+                               auth::kDefaultScramIterations);
+}
+
+std::string impostor_error(std::uint16_t port) {
+  return "tsna: The server at 127.0.0.1:" + std::to_string(port) +
+         " did not prove that it knows your password verifier; it may be an impostor. Closing "
+         "the connection\n";
+}
+
+// Runs `tsna 127.0.0.1:PORT args...` against a FakeServer running `script` and returns once
+// both have ended, so that what the script recorded may be read. Sets `port`.
+PipeResult run_against(std::function<void(FakePeer&)> script, std::vector<std::string> args,
+                       std::string_view input, const Environment& env, std::uint16_t& port) {
+  FakeServer server(std::move(script));
+  port = server.port();
+  args.insert(args.begin(), "127.0.0.1:" + std::to_string(port));
+  return run_client_with_pipes(args, input, client_environment(env));
+}
+
+TEST(BatchScram, ServerThatProvesItselfLetsTheScriptRun) {
+  std::string request;
+  std::uint16_t port = 0;
+  const PipeResult r = run_against(
+      [&](FakePeer& peer) {
+        accept_tsna2(peer);
+        request = serve_scram_login(peer, bobs_verifier());
+        if (peer.read_until("\n") == "sum 1 2\n") {
+          peer.send("200:3.0\n");
+        }
+      },
+      {"--user", "bob", "-c", "sum 1 2"}, "", {{"TSNA_PASSWORD", "s3cret"}}, port);
+  EXPECT_EQ(r.out, "200:3.0\n");
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(request.starts_with("auth SCRAM-SHA-256 ")) << request;
+}
+
+TEST(BatchScram, ServerThatSaysYesWithoutProofIsRefusedWithStatusTwo) {
+  std::string after = "unset";
+  std::uint16_t port = 0;
+  const PipeResult r = run_against(
+      [&](FakePeer& peer) {
+        accept_tsna2(peer);
+        serve_scram_login(peer,
+                          auth::derive_verifier(auth::ntlm_hash("anything"),
+                                                std::vector<std::uint8_t>(16, 7), 4096),
+                          ScramAnswer::kClaimSuccess);
+        after = peer.read_until("\n", std::chrono::seconds(2));
+      },
+      {"--user", "bob", "-c", "sum 1 2"}, "", {{"TSNA_PASSWORD", "s3cret"}}, port);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, impostor_error(port));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(after, "");  // nothing more was sent to it
+}
+
+TEST(BatchScram, ImpostorMidScriptStopsItAndItsSuccessIsNotShown) {
+  // It holds bob's StoredKey (so the proof checks out) but not his ServerKey.
+  auth::ScramVerifier half = bobs_verifier();
+  half.server_key.fill(0);
+  std::string after = "unset";
+  std::uint16_t port = 0;
+  const PipeResult r = run_against(
+      [&](FakePeer& peer) {
+        accept_tsna2(peer);
+        serve_scram_login(peer, half);
+        after = peer.read_until("\n", std::chrono::seconds(2));
+      },
+      {}, "login bob s3cret\nsum 1 2\nexit\n", {}, port);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, impostor_error(port));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(after, "");
+}
+
+TEST(BatchScram, WrongPasswordIsAnOrdinaryFailure) {
+  std::uint16_t port = 0;
+  const PipeResult r = run_against(
+      [&](FakePeer& peer) {
+        accept_tsna2(peer);
+        serve_scram_login(peer, bobs_verifier());
+        if (peer.read_until("\n") == "exit\n") {
+          peer.send("200:disconnected\n");
+        }
+      },
+      {}, "login bob wrong\nexit\n", {}, port);
+  EXPECT_EQ(r.out, "400:Authentication Failed!\n200:disconnected\n");
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.status, 1);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// fake_server.cpp - one accept() with a time limit, then the script, on a thread.
+// fake_server.cpp - one accept() with a time limit, then the script, on a thread; and a SCRAM
+// login served by GNU SASL through auth::ScramServer.
 #include "fake_server.hpp"
 
 #include <arpa/inet.h>
@@ -8,6 +9,8 @@
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include "auth/scram_server.hpp"
 
 namespace tsna::testing {
 namespace {
@@ -127,6 +130,46 @@ void accept_tsna2(FakePeer& peer) {
   peer.send("success");
   peer.read_until("\n");
   peer.send("200:TSNA/2\n");
+}
+
+namespace {
+
+std::string without_line_end(std::string line) {
+  if (!line.empty() && line.back() == '\n') {
+    line.pop_back();
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string serve_scram_login(FakePeer& peer, const auth::ScramVerifier& verifier,
+                              ScramAnswer answer) {
+  const std::string request = without_line_end(peer.read_until("\n"));
+  constexpr std::string_view kPrefix = "auth SCRAM-SHA-256 ";
+  if (!request.starts_with(kPrefix)) {
+    peer.send("400:Invalid command\n");
+    return request;
+  }
+  auth::ScramServer server(auth::ScramMechanism::kSha256, verifier);
+  std::string server_first;
+  if (server.step(std::string_view(request).substr(kPrefix.size()), server_first) !=
+      auth::ScramStep::kContinue) {
+    peer.send("400:Authentication Failed!\n");
+    return request;
+  }
+  peer.send("300:" + server_first + "\n");
+  const std::string client_final = without_line_end(peer.read_until("\n"));
+  std::string server_final;
+  const auth::ScramStep step = server.step(client_final, server_final);
+  if (answer == ScramAnswer::kClaimSuccess) {
+    peer.send("200:login is successful\n");
+  } else if (step == auth::ScramStep::kDone) {
+    peer.send("200-" + server_final + "\n200:login is successful\n");
+  } else {
+    peer.send("400:Authentication Failed!\n");
+  }
+  return request;
 }
 
 }  // namespace tsna::testing

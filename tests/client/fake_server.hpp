@@ -1,6 +1,6 @@
 // fake_server.hpp - a scripted one-connection TCP server on 127.0.0.1 for the cases a real
-// tsna-server does not produce on demand: silence, a sudden close, the seed's classic server.
-// Test support only.
+// tsna-server does not produce on demand: silence, a sudden close, the seed's classic server,
+// a SCRAM login against a chosen verifier (auth::ScramServer) or an impostor's. Test support.
 #pragma once
 
 #include <chrono>
@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+
+#include "auth/scram_verifier.hpp"
 
 namespace tsna::testing {
 
@@ -50,5 +52,20 @@ class FakeServer {
 
 // The TSNA/2 opening of a real server: greeting, then the upgrade.
 void accept_tsna2(FakePeer& peer);
+
+// How serve_scram_login answers.
+enum class ScramAnswer {
+  kHonest,        // as tsna-server does: a real auth::ScramServer holding the verifier
+  kClaimSuccess,  // an impostor: the challenge of that ScramServer, then "200:login is
+                  // successful" whatever the proof, with no server-final
+};
+
+// One TSNA/2 login as SPEC 1.2 has it, served by auth::ScramServer (SCRAM-SHA-256) holding
+// `verifier`: reads `auth SCRAM-SHA-256 <client-first>`, sends `300:<server-first>`, reads
+// client-final, then sends `200-<server-final>` and `200:login is successful` for a right
+// proof, `400:Authentication Failed!` otherwise (see ScramAnswer). Returns the request line
+// (without its '\n') that opened the login, for the test to check.
+std::string serve_scram_login(FakePeer& peer, const auth::ScramVerifier& verifier,
+                              ScramAnswer answer = ScramAnswer::kHonest);
 
 }  // namespace tsna::testing

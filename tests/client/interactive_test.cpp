@@ -1,15 +1,18 @@
 // interactive_test.cpp - tsna on a pseudo-terminal against a real tsna-server (SPEC 5.1-5.4):
 // the seed's flow and texts, the session display, password prompts with echo off, secrets
-// kept off the screen and out of the history, Ctrl-C/Ctrl-D, completion, and faults.
+// kept off the screen and out of the history, Ctrl-C/Ctrl-D, completion, and faults (a server
+// that cannot prove it holds the user's SCRAM verifier among them).
 #include <gtest/gtest.h>
 #include <termios.h>
 
 #include <atomic>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
 #include "auth/ntlm.hpp"
+#include "auth/scram_verifier.hpp"
 #include "child_process.hpp"
 #include "fake_server.hpp"
 #include "support/server_process.hpp"
@@ -381,6 +384,60 @@ TEST(InteractiveFaults, SilentServerTimesOutAndTheHostPromptComesBack) {
       << tsna.screen();
   tsna.type("exit\r");
   EXPECT_EQ(tsna.wait_exit(), 0);
+}
+
+auth::ScramVerifier verifier_for(std::string_view password) {
+  return auth::derive_verifier(auth::ntlm_hash(password), std::vector<std::uint8_t>(16, 3),
+                               auth::kDefaultScramIterations);
+}
+
+TEST(InteractiveScram, LoginToAServerThatProvesItselfShowsTheSeedsLines) {
+  FakeServer server([](FakePeer& peer) {
+    accept_tsna2(peer);
+    serve_scram_login(peer, verifier_for("first-Pw"));
+    if (peer.read_until("\n") == "exit\n") {
+      peer.send("200:disconnected\n");
+    }
+  });
+  TempDir home;
+  const std::string address = "127.0.0.1:" + std::to_string(server.port());
+  const std::string p = address + ":";
+  PtyProcess tsna({address}, client_environment({{"HOME", home.path().string()}}));
+  ASSERT_TRUE(tsna.expect(p));
+  tsna.type("login bob\r");
+  ASSERT_TRUE(tsna.expect("Password: "));
+  tsna.type("first-Pw\r");
+  ASSERT_TRUE(tsna.expect("logining\nServer challenge\n" + p + "\n200:login is successful\n" + p))
+      << tsna.screen();
+  tsna.type("exit\r");
+  EXPECT_EQ(tsna.wait_exit(), 0);
+}
+
+TEST(InteractiveScram, ServerThatCannotProveItselfEndsTheProgramWithStatusTwo) {
+  std::string after = "unset";
+  auto server = std::make_unique<FakeServer>([&](FakePeer& peer) {
+    accept_tsna2(peer);
+    serve_scram_login(peer, verifier_for("not bob's"), ScramAnswer::kClaimSuccess);
+    after = peer.read_until("\n", std::chrono::seconds(2));
+  });
+  TempDir home;
+  const std::string address = "127.0.0.1:" + std::to_string(server->port());
+  const std::string p = address + ":";
+  PtyProcess tsna({}, client_environment({{"HOME", home.path().string()}}));
+  ASSERT_TRUE(tsna.expect(kHostPrompt));
+  tsna.type(address + "\r");
+  ASSERT_TRUE(tsna.expect(p));
+  tsna.type("login bob s3cret\r");
+  EXPECT_TRUE(tsna.expect("logining\nServer challenge\nThe server at " + address +
+                          " did not prove that it knows your password verifier; it may be an "
+                          "impostor. Closing the connection\n"))
+      << tsna.screen();
+  // Not back to the host prompt (as after a lost connection): the program ends.
+  EXPECT_EQ(tsna.wait_exit(), 2);
+  EXPECT_EQ(tsna.screen().find("login is successful"), std::string::npos) << tsna.screen();
+  EXPECT_EQ(tsna.screen().rfind(kHostPrompt), tsna.screen().find(kHostPrompt)) << tsna.screen();
+  server.reset();  // the script has ended
+  EXPECT_EQ(after, "");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // tls_test.cpp - tsna --tls (SPEC 5.6) against tsna-server --tls-cert/--tls-key, with a CA and
 // certificates this test makes with the openssl command line: a whole session over TLS (the
-// login's MAC carries the channel binding), and every verification failure exits 2 with why.
+// login is SCRAM-SHA-256-PLUS, bound to the tls-exporter value), and every verification
+// failure exits 2 with why.
 #include <gtest/gtest.h>
 
 #include <memory>

@@ -1,5 +1,5 @@
-// ntlm.cpp - the seed's password hash and both challenge responses, on OpenSSL 3 (MD5 from the
-// default provider, one-shot HMAC-SHA256, CRYPTO_memcmp). No sockets, no state, no other layer.
+// ntlm.cpp - the seed's password hash and the classic challenge response, on OpenSSL 3 (MD5 from
+// the default provider, one-shot HMAC-SHA256, CRYPTO_memcmp). No sockets, no state, no other layer.
 #include "auth/ntlm.hpp"
 
 #include <openssl/crypto.h>
@@ -90,19 +90,6 @@ std::string ntlm_hash(std::string_view password_utf8) {
 
 Digest classic_response(std::string_view hash_hex, std::span<const std::uint8_t> challenge) {
   return hmac_sha256(hash_hex, challenge);
-}
-
-Digest tsna2_mac(std::string_view hash_hex, std::span<const std::uint8_t> server_challenge,
-                 std::span<const std::uint8_t> client_nonce, std::string_view user,
-                 std::span<const std::uint8_t> channel_binding) {
-  std::vector<std::uint8_t> message;
-  message.reserve(server_challenge.size() + client_nonce.size() + user.size() +
-                  channel_binding.size());
-  message.insert(message.end(), server_challenge.begin(), server_challenge.end());
-  message.insert(message.end(), client_nonce.begin(), client_nonce.end());
-  message.insert(message.end(), user.begin(), user.end());
-  message.insert(message.end(), channel_binding.begin(), channel_binding.end());
-  return hmac_sha256(hash_hex, message);
 }
 
 bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {

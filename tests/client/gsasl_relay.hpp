@@ -1,6 +1,6 @@
-// gsasl_relay.hpp - a SCRAM server we did not write behind a TSNA/2 front: GNU SASL's command
-// line (`gsasl --server`, Debian package gsasl) run as a child on pipes, and the relay script
-// that turns its base64 lines into TSNA/2 replies for one FakeServer connection. Test support.
+// gsasl_relay.hpp - a SCRAM server we did not write behind a TSNA/2 front: the relay script that
+// turns the base64 lines of GNU SASL's command line (`gsasl --server`, support/gsasl_cli.hpp)
+// into TSNA/2 replies for one FakeServer connection. Test support.
 #pragma once
 
 #include <sys/types.h>
@@ -11,34 +11,9 @@
 #include <string_view>
 
 #include "fake_server.hpp"
+#include "support/gsasl_cli.hpp"
 
 namespace tsna::testing {
-
-// `gsasl --server --mechanism=SCRAM-SHA-256 --no-cb --quiet --password=P
-// --iteration-count=4096`: it prints the mechanism, an empty line (it has nothing to say
-// first), then one base64 line per message; after its server-final it reads one more line (an
-// empty one) and exits 0; on a failed proof it says why on stderr and exits 1. Every wait is
-// bounded; the destructor kills it if it still runs.
-class GsaslServer {
- public:
-  explicit GsaslServer(std::string_view scram_password);
-  ~GsaslServer();
-  GsaslServer(const GsaslServer&) = delete;
-  GsaslServer& operator=(const GsaslServer&) = delete;
-
-  // One line of its stdout without the '\n'; nullopt at its end or after `limit`.
-  std::optional<std::string> read_line(std::chrono::milliseconds limit = std::chrono::seconds(5));
-  void write_line(std::string_view line);
-  // Closes its stdin and waits for its exit status (-1 if it had to be killed).
-  int finish(std::chrono::milliseconds limit = std::chrono::seconds(5));
-
- private:
-  pid_t pid_ = -1;
-  int in_ = -1;   // its stdin
-  int out_ = -1;  // its stdout
-  std::string buffered_;
-  int status_ = -1;
-};
 
 // What the relay sends after the client's client-final.
 enum class RelayAnswer {

@@ -16,7 +16,7 @@ jobs=${FUZZ_JOBS:-1}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${CXX:-clang++}
 all_targets="classic_decoder_fuzz tsna2_decoder_fuzz command_fuzz number_fuzz user_file_fuzz
-             audit_fuzz session_fuzz"
+             audit_fuzz session_fuzz scram_fuzz"
 targets=${FUZZ_TARGETS:-$all_targets}
 
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
@@ -24,7 +24,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
   exit 2
 fi
 
-# --- dependencies: clang with libFuzzer's runtime, cmake, ninja, OpenSSL headers
+# --- dependencies: clang with libFuzzer's runtime, cmake, ninja, OpenSSL and GNU SASL headers
 can_build_fuzzer() {
   local probe
   probe=$(mktemp -d)
@@ -41,6 +41,7 @@ command -v "$cxx" >/dev/null 2>&1 || missing+=(clang)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
 [ -f /usr/include/openssl/hmac.h ] || missing+=(libssl-dev)
+[ -f /usr/include/gsasl.h ] || missing+=(libgsasl-dev)
 if [ ${#missing[@]} -eq 0 ] && ! can_build_fuzzer; then
   missing+=(libclang-rt-14-dev)
 fi

@@ -386,13 +386,52 @@ def make_audit(seed_dir):
     return c
 
 
+# ---- scram_fuzz: [flags][m1 \n m2 \n m3]; flags 1 = -PLUS, 2 = parts already base64,
+# 4 = drive a client (m1 server-first, 0x01 standing for its nonce; m2 server-final).
+RFC7677_CLIENT_FIRST = "n,,n=user,r=rOprNGfwEbeRWgbNEkqO"
+RFC7677_SERVER_FIRST = ("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                        "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
+RFC7677_CLIENT_FINAL = ("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                        "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
+RFC7677_SERVER_FINAL = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
+
+
+def make_scram():
+    import base64
+    c = Corpus("scram_fuzz")
+    final = "\n" + RFC7677_CLIENT_FINAL + "\nc=biws"
+    for name, flags, first in [
+            ("rfc7677", 0, RFC7677_CLIENT_FIRST), ("escaped", 0, "n,,n=a=2Cb=3Dc,r=abc"),
+            ("authzid_same", 0, "n,a=bob,n=bob,r=abc"), ("authzid_other", 0, "n,a=x,n=bob,r=abc"),
+            ("y_flag", 0, "y,,n=bob,r=abc"), ("p_on_plain", 0, "p=tls-exporter,,n=bob,r=abc"),
+            ("plus", 1, "p=tls-exporter,,n=bob,r=abc"), ("plus_unique", 1, "p=tls-unique,,n=bob,r=a"),
+            ("n_on_plus", 1, "n,,n=bob,r=abc"), ("mext", 0, "n,,m=x,n=bob,r=abc"),
+            ("ext", 0, "n,,n=bob,r=abc,x=1"), ("utf8_name", 0, "n,,n=\u5f20\u4f1f,r=abc"),
+            ("roman_nine", 0, "n,,n=\u2168,r=abc")]:
+        c.add("server_" + name, bytes([flags]) + (first + final).encode())
+    raw = base64.b64encode(RFC7677_CLIENT_FIRST.encode()) + b"\n" + base64.b64encode(
+        RFC7677_CLIENT_FINAL.encode())
+    c.add("server_base64_rfc7677", bytes([2]) + raw)
+    salt = base64.b64encode(bytes([0x42] * 16)).decode()
+    for name, flags, server_first, server_final in [
+            ("nonce", 4, "r=\x01srv,s=%s,i=4096" % salt, RFC7677_SERVER_FINAL),
+            ("plus", 5, "r=\x01srv,s=%s,i=4096" % salt, "v=AAAA"),
+            ("error", 4, "r=\x01srv,s=%s,i=4096" % salt, "e=other-error"),
+            ("ext", 4, "r=\x01srv,s=%s,i=4096,x=1" % salt, RFC7677_SERVER_FINAL),
+            ("low_count", 4, "r=\x01srv,s=%s,i=1" % salt, RFC7677_SERVER_FINAL),
+            ("rfc7677", 4, RFC7677_SERVER_FIRST, RFC7677_SERVER_FINAL),
+            ("empty_salt", 4, "r=\x01srv,s=,i=4096", "v=")]:
+        c.add("client_" + name, bytes([flags]) + (server_first + "\n" + server_final).encode())
+    return c
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed-dir", default=SEED_DATA)
     args = parser.parse_args()
     corpora = [make_session(args.seed_dir), make_tsna2_decoder(), make_classic_decoder(),
                make_command(), make_number(), make_user_file(args.seed_dir),
-               make_audit(args.seed_dir)]
+               make_audit(args.seed_dir), make_scram()]
     total = 0
     for c in corpora:
         size = sum(os.path.getsize(os.path.join(c.dir, n)) for n in os.listdir(c.dir))

@@ -103,5 +103,40 @@ TEST(SlowStore, SlowStoreWriteDoesNotStallOtherConnections) {
   runner.join();
 }
 
+TEST(SlowStore, FullStoreQueueIsAnsweredServiceUnavailableAtOnce) {
+  TempDir dir;
+  ServerOptions options;
+  options.port = 0;
+  options.data_dir = dir.path();
+  options.limits.store_queue_capacity = 2;
+  Server server(options, std::make_unique<MemoryUserStore>(1000ms));
+  std::thread runner([&] { server.run(); });
+  {
+    // Two registrations fill the queue (one runs, one waits); the others are refused at once.
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 5; ++i) {
+      clients.push_back(std::make_unique<TestClient>(server.port()));
+      clients.back()->upgrade();
+    }
+    for (int i = 0; i < 2; ++i) {
+      clients[i]->send("register u" + std::to_string(i) + " " + std::string(kHash123456) + "\n");
+    }
+    std::this_thread::sleep_for(100ms);
+    for (int i = 2; i < 5; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      clients[i]->send("register u" + std::to_string(i) + " " + std::string(kHash123456) + "\n");
+      EXPECT_EQ(clients[i]->read_reply(), "400:Service unavailable, try again later\n");
+      EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms) << "refused at once";
+    }
+    EXPECT_EQ(clients[0]->read_reply(5s), "200:Your Registered Username is u0\n");
+    EXPECT_EQ(clients[1]->read_reply(5s), "200:Your Registered Username is u1\n");
+    // Once the queue drains, requests are taken again.
+    clients[2]->send("register u2 " + std::string(kHash123456) + "\n");
+    EXPECT_EQ(clients[2]->read_reply(5s), "200:Your Registered Username is u2\n");
+  }
+  server.stop();
+  runner.join();
+}
+
 }  // namespace
 }  // namespace tsna::testing

@@ -190,19 +190,29 @@ struct Harness {
     }
     if (session()->want() == Want::kStore) {
       const StoreRequest& r = session()->store_request();
-      TSNA_FUZZ_CHECK(is_valid_username(r.name), r.name);
+      TSNA_FUZZ_CHECK(!r.address.empty(), "a store request without the peer's address");
       switch (r.kind) {
         case StoreRequest::Kind::kFind:
-          TSNA_FUZZ_CHECK(r.hash.empty() && session()->dialect() == Dialect::kTsna2, r.name);
+          // The name as client-first gave it: maybe no valid user name (then a decoy).
+          TSNA_FUZZ_CHECK(!r.name.empty() && r.hash.empty(), r.name);
+          TSNA_FUZZ_CHECK(session()->dialect() == Dialect::kTsna2, r.name);
           TSNA_FUZZ_CHECK(!session()->user(), "verifier lookup while logged in");
           break;
+        case StoreRequest::Kind::kRecordFailure:
+          TSNA_FUZZ_CHECK(r.hash.empty() && !session()->user(), "a failure while logged in");
+          break;
+        case StoreRequest::Kind::kRecordSuccess:
+          TSNA_FUZZ_CHECK(is_valid_username(r.name) && users.find(r.name).has_value(), r.name);
+          TSNA_FUZZ_CHECK(!session()->user(), "a second login on one connection");
+          break;
         case StoreRequest::Kind::kCheckPassword:
+          TSNA_FUZZ_CHECK(is_valid_username(r.name), r.name);
           TSNA_FUZZ_CHECK(is_password_hash(r.hash) && session()->dialect() == Dialect::kClassic,
                           r.name + " " + r.hash);
           TSNA_FUZZ_CHECK(!session()->user(), "classic login while logged in");
           break;
         case StoreRequest::Kind::kAdd:
-          TSNA_FUZZ_CHECK(is_password_hash(r.hash), r.hash);
+          TSNA_FUZZ_CHECK(is_valid_username(r.name) && is_password_hash(r.hash), r.hash);
           TSNA_FUZZ_CHECK(!session()->user(), "register while logged in");
           break;
         case StoreRequest::Kind::kChange:
@@ -211,7 +221,7 @@ struct Harness {
           break;
       }
       TSNA_FUZZ_CHECK(ctx.allow_classic_login || session()->dialect() == Dialect::kTsna2 ||
-                          r.kind == StoreRequest::Kind::kFind,
+                          r.kind == StoreRequest::Kind::kRecordFailure,
                       "classic store request without --allow-classic");
     }
   }
@@ -233,7 +243,7 @@ struct Harness {
         break;
     }
     std::string error;
-    StoreResult result = carry_out(r, StoreWorkContext{&users, &random, 1}, error);
+    StoreResult result = carry_out(r, StoreWorkContext{&users, throttle.get(), &random, 1}, error);
     TSNA_FUZZ_CHECK(error.empty(), error);
     return result;
   }
@@ -357,7 +367,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   h.ctx.limits = h.limits;
   h.ctx.allow_classic_login = (flags & 1) != 0;
   h.ctx.decoy_secret = h.users.decoy_secret();
-  h.ctx.throttle = h.throttle.get();
   h.ctx.random = &h.random;
   h.ctx.audit = h.audit.get();
   h.ctx.clock = &h.clock;

@@ -14,30 +14,26 @@ namespace tsna::auth {
 class LoginThrottle::Table {
  public:
   explicit Table(const Limits& limits)
-      : capacity_(std::max<std::size_t>(limits.throttle_table_capacity, 1)),
-        threshold_(std::max(limits.failed_login_threshold, 1)),
-        window_(limits.failed_login_window),
-        backoff_start_(limits.backoff_start),
-        backoff_max_(limits.backoff_max) {}
+      : capacity_(std::max<std::size_t>(limits.throttle_table_capacity, 1)), policy_(limits) {}
 
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
   // The end of the key's lock when it is locked at `now`.
-  std::optional<SteadyTime> locked_until(std::string_view key, SteadyTime now) const {
+  std::optional<ThrottleTime> locked_until(std::string_view key, ThrottleTime now) const {
     const auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.locks == 0 || it->second.locked_until <= now) {
+    if (it == entries_.end()) {
       return std::nullopt;
     }
-    return it->second.locked_until;
+    return ThrottlePolicy::locked_until(it->second.state, now);
   }
 
-  void record_failure(std::string_view key, SteadyTime now) {
+  void record_failure(std::string_view key, ThrottleTime now) {
     Entry* entry = nullptr;
-    bool restart = false;
+    const ThrottleState* current = nullptr;
     if (const auto it = entries_.find(key); it != entries_.end()) {
       entry = &it->second;
-      restart = entry->expiry->first <= now;
+      current = &entry->state;
       unlink(entry);
     } else {
       make_room(now);
@@ -45,24 +41,11 @@ class LoginThrottle::Table {
       entry = &it_new->second;
       entry->key = &it_new->first;
       entry->expiry = by_expiry_.emplace(now, entry);
-      restart = true;
     }
     link_last(entry);  // the newest last failure: the list stays ordered, as the clock is steady
-
-    if (restart) {
-      entry->failures = 0;
-      entry->locks = 0;
-      entry->window_start = now;
-    }
-    if (entry->failures < threshold_) {
-      ++entry->failures;
-    }
-    if (entry->failures >= threshold_) {
-      entry->locked_until = now + backoff(entry->locks);
-      entry->locks = std::min(entry->locks + 1, kMaxLocks);
-    }
+    entry->state = policy_.after_failure(current, now);
     auto node = by_expiry_.extract(entry->expiry);
-    node.key() = (entry->locks > 0 ? entry->locked_until : entry->window_start) + window_;
+    node.key() = policy_.expiry(entry->state);
     entry->expiry = by_expiry_.insert(std::move(node));
   }
 
@@ -77,14 +60,11 @@ class LoginThrottle::Table {
  private:
   struct Entry;
   // Expiry time -> entry: the moment from which the entry behaves as if it were absent.
-  using ExpiryIndex = std::multimap<SteadyTime, Entry*>;
+  using ExpiryIndex = std::multimap<ThrottleTime, Entry*>;
 
   struct Entry {
     const std::string* key = nullptr;  // the map's own key
-    int failures = 0;                  // in the current window; saturates at the threshold
-    int locks = 0;                     // locks since the entry (re)started; saturates
-    SteadyTime window_start{};
-    SteadyTime locked_until{};  // meaningful when locks > 0
+    ThrottleState state;
     ExpiryIndex::iterator expiry;
     Entry* older = nullptr;  // neighbours in the list ordered by last failure
     Entry* newer = nullptr;
@@ -97,18 +77,7 @@ class LoginThrottle::Table {
     }
   };
 
-  // Enough doublings to reach any cap; keeps the count from overflowing.
-  static constexpr int kMaxLocks = 64;
-
-  std::chrono::seconds backoff(int previous_locks) const {
-    std::chrono::seconds lock = backoff_start_;
-    for (int i = 0; i < previous_locks && lock < backoff_max_; ++i) {
-      lock *= 2;
-    }
-    return std::min(lock, backoff_max_);
-  }
-
-  void make_room(SteadyTime now) {
+  void make_room(ThrottleTime now) {
     if (entries_.size() < capacity_) {
       return;
     }
@@ -141,10 +110,7 @@ class LoginThrottle::Table {
   }
 
   const std::size_t capacity_;
-  const int threshold_;
-  const std::chrono::seconds window_;
-  const std::chrono::seconds backoff_start_;
-  const std::chrono::seconds backoff_max_;
+  const ThrottlePolicy policy_;
   // Node-based: entries never move, so the pointers below stay valid until erased.
   std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
   ExpiryIndex by_expiry_;
@@ -159,13 +125,17 @@ LoginThrottle::LoginThrottle(const Limits& limits, const Clock& clock)
 
 LoginThrottle::~LoginThrottle() = default;
 
+ThrottleTime LoginThrottle::now_us() const {
+  return std::chrono::duration_cast<ThrottleTime>(clock_.now().time_since_epoch());
+}
+
 std::optional<std::chrono::seconds> LoginThrottle::blocked(std::string_view address,
                                                            std::string_view name) {
-  SteadyTime now;
-  std::optional<SteadyTime> until;
+  ThrottleTime now;
+  std::optional<ThrottleTime> until;
   {
     std::lock_guard lock(mutex_);
-    now = clock_.now();
+    now = now_us();
     if (!address.empty()) {
       until = addresses_->locked_until(address, now);
     }
@@ -178,13 +148,13 @@ std::optional<std::chrono::seconds> LoginThrottle::blocked(std::string_view addr
   if (!until) {
     return std::nullopt;
   }
-  return std::chrono::ceil<std::chrono::seconds>(*until - now);
+  return ThrottlePolicy::seconds_left(*until, now);
 }
 
 void LoginThrottle::record_failure(std::string_view address, std::string_view name) {
   std::lock_guard lock(mutex_);
   // Read under the lock, so that failures reach the tables in clock order.
-  const SteadyTime now = clock_.now();
+  const ThrottleTime now = now_us();
   if (!address.empty()) {
     addresses_->record_failure(address, now);
   }

@@ -159,13 +159,12 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   session_context.allow_classic_login = options.allow_classic_login;
   session_context.scram_iterations = options.scram_iterations;
   session_context.decoy_secret = store->decoy_secret();
-  session_context.throttle = &throttle;
   session_context.random = &random;
   session_context.audit = audit.get();
   session_context.clock = &clock;
   store_executor = std::make_unique<StoreExecutor>(
-      StoreWorkContext{store.get(), &random, options.scram_iterations}, store_thread_count(),
-      options.limits.store_queue_capacity);
+      StoreWorkContext{store.get(), &throttle, &random, options.scram_iterations},
+      store_thread_count(), options.limits.store_queue_capacity);
   connection_services = {&session_context, store_executor.get(), &open_connections};
 
   raise_file_limit_for(options.limits.max_connections);

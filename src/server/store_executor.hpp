@@ -46,7 +46,7 @@ class StoreExecutor {
             });
             work.reset();
           };
-          if (is_immediate(req, *work_.users)) {
+          if (is_immediate(req, work_)) {
             deliver(run_now(req));
             return;
           }

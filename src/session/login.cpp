@@ -10,7 +10,6 @@
 #include <chrono>
 
 #include "commands/messages.hpp"
-#include "common/credentials.hpp"
 
 namespace tsna {
 namespace {
@@ -34,22 +33,20 @@ bool Session::tsna2_answer_awaited() const {
   return login_ && login_->scram != nullptr;
 }
 
-bool Session::refuse_if_throttled(std::string_view name) {
-  const std::optional<std::chrono::seconds> wait = ctx_.throttle->blocked(address(), name);
-  if (!wait) {
-    return false;
-  }
+void Session::respond_throttled(std::chrono::seconds wait) {
   char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, wait->count());
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, wait.count());
   std::string text(msg::kTooManyFailuresPrefix);
   text.append(digits, end).append(" s");
   respond(Code::kFail, text);
-  return true;
 }
 
-void Session::fail_login(std::string_view name) {
-  ctx_.throttle->record_failure(address(), name);
-  respond(Code::kFail, msg::kAuthFailed);
+void Session::finish_login(bool success, std::string_view name, std::string_view text,
+                           bool silent) {
+  begin_store(success ? StoreRequest::Kind::kRecordSuccess : StoreRequest::Kind::kRecordFailure,
+              name);
+  stored_->verdict.assign(text);
+  stored_->silent = silent;
 }
 
 void Session::begin_scram_login(std::string_view mechanism, std::string_view client_first) {
@@ -61,10 +58,7 @@ void Session::begin_scram_login(std::string_view mechanism, std::string_view cli
   audit_text_ = auth_audit_text(mechanism, name.value_or(std::string()));
   answering_ = {audit_text_, false, {}, true};
   if (!name || auth::mechanism_from_name(mechanism) != expected) {
-    fail_login(name.value_or(std::string()));
-    return;
-  }
-  if (refuse_if_throttled(*name)) {
+    finish_login(false, name.value_or(std::string()), msg::kAuthFailed);
     return;
   }
   auto login = std::make_unique<Login>();
@@ -73,12 +67,8 @@ void Session::begin_scram_login(std::string_view mechanism, std::string_view cli
   login->mechanism = expected;
   login->client_first.assign(client_first);
   login_ = std::move(login);
-  if (!is_valid_username(*name)) {
-    // A name that can never be registered: the decoy at once, with no store lookup to wait for.
-    start_scram(*name, StoreResult{StoreOutcome::kNoSuchUser, std::nullopt});
-    return;
-  }
-  begin_store(StoreRequest::Kind::kFind, *name, {}, audit_text_, /*prepared=*/true);
+  // The throttle answers first, then the verifier (or nothing: a decoy) comes back.
+  begin_store(StoreRequest::Kind::kFind, *name);
 }
 
 void Session::start_scram(std::string_view name, const StoreResult& found) {
@@ -97,7 +87,7 @@ void Session::start_scram(std::string_view name, const StoreResult& found) {
   std::string().swap(login.client_first);
   if (step != auth::ScramStep::kContinue) {
     const std::unique_ptr<Login> spent = std::move(login_);
-    fail_login(spent->name);
+    finish_login(false, spent->name, msg::kAuthFailed);
     return;
   }
   login.issued = now_;
@@ -112,40 +102,32 @@ void Session::handle_scram_final(std::string_view line) {
   const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
   if (step == auth::ScramStep::kDone && login->known && fresh &&
       login->scram->user() == login->name) {
-    log_in(login->name);
     // Two lines: the server's proof that it holds the verifier, then the seed's text.
     server_final.push_back('\n');
     server_final.append(msg::kLoginOk);
-    respond(Code::kOk, server_final);
+    finish_login(true, login->name, server_final);
     return;
   }
-  fail_login(login->name);
+  finish_login(false, login->name, msg::kAuthFailed);
 }
 
 void Session::begin_classic_login(std::string_view name, std::string_view hash) {
-  if (refuse_if_throttled(name)) {
-    return;
-  }
   auto login = std::make_unique<Login>();
   login->dialect = Dialect::kClassic;
   login->name.assign(name);
   login->hash.assign(hash);
   login_ = std::move(login);
-  // The hash is checked against the verifier by a derivation, which never runs on the loop; the
-  // challenge goes out only once it matched.
-  begin_store(StoreRequest::Kind::kCheckPassword, name, hash, answering_.cmd);
+  // The throttle answers first; then the hash is checked against the verifier by a derivation,
+  // which never runs on the loop. The challenge goes out only once it matched.
+  begin_store(StoreRequest::Kind::kCheckPassword, name, hash);
 }
 
-void Session::answer_classic_check(const StoreRequest& request, StoreOutcome outcome) {
+void Session::answer_classic_check(const StoreRequest& request, const StoreResult& result) {
   std::unique_ptr<Login> login = std::move(login_);
-  if (outcome == StoreOutcome::kNoSuchUser) {
-    ctx_.throttle->record_failure(address(), request.name);
-    respond(Code::kFail, msg::kNoSuchUser);
-    return;
-  }
-  if (outcome != StoreOutcome::kDone) {
-    ctx_.throttle->record_failure(address(), request.name);
-    respond(Code::kFail, msg::kWrongPassword);
+  if (result.outcome != StoreOutcome::kDone) {
+    finish_login(
+        false, request.name,
+        result.outcome == StoreOutcome::kNoSuchUser ? msg::kNoSuchUser : msg::kWrongPassword);
     return;
   }
   login->answer_awaited = true;
@@ -174,13 +156,8 @@ void Session::finish_classic_answer() {
   answering_ = {{}, true, login->name};
   const auth::Digest expected = auth::classic_response(login->hash, login->challenge);
   const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
-  if (auth::constant_time_equal(expected, login->answer) && fresh) {
-    log_in(login->name);
-    respond(Code::kOk, msg::kLoginOk);
-    return;
-  }
-  ctx_.throttle->record_failure(address(), login->name);
-  respond(Code::kFail, msg::kAuthFailed);
+  const bool ok = auth::constant_time_equal(expected, login->answer) && fresh;
+  finish_login(ok, login->name, ok ? msg::kLoginOk : msg::kAuthFailed);
 }
 
 void Session::expire_classic_challenge() {
@@ -190,9 +167,9 @@ void Session::expire_classic_challenge() {
   }
   // The 32 answer bytes never came in time: the challenge is spent (SPEC 4.4). No message
   // arrived, so there is no audit record; the challenge's own record names the login.
-  ctx_.throttle->record_failure(address(), login_->name);
-  login_.reset();
-  append_reply(output_, dialect_, Code::kFail, msg::kAuthFailed);
+  const std::unique_ptr<Login> login = std::move(login_);
+  answering_ = {};
+  finish_login(false, login->name, msg::kAuthFailed, /*silent=*/true);
 }
 
 }  // namespace tsna

@@ -1,6 +1,7 @@
-// login.hpp - the state of one login in flight, shared by the session's two files: a classic
-// challenge whose 32 answer bytes are awaited, or a SCRAM exchange (looking up the verifier, then
-// awaiting client-final). Internal to the session layer; sans I/O.
+// login.hpp - what a session has in flight, shared by its two files: a login (a classic
+// challenge whose 32 answer bytes are awaited, or a SCRAM exchange: looking up the verifier,
+// then awaiting client-final) and a store request awaiting its result. Internal to the session
+// layer; sans I/O.
 #pragma once
 
 #include <array>
@@ -35,6 +36,19 @@ struct Session::Login {
   std::string client_first;  // base64, held while the verifier is looked up
   bool known = false;        // the user exists (else the exchange runs against a decoy)
   std::unique_ptr<auth::ScramServer> scram;
+};
+
+struct Session::Stored {
+  StoreRequest request;
+  // The message the result answers (answering_ when the request went out), owned.
+  std::string cmd;
+  bool is_answer = false;
+  std::string login;
+  bool prepared = false;
+  // kRecordFailure/kRecordSuccess: the login's verdict, sent once the count is recorded; a
+  // silent one (an expired challenge) has no message, so no audit record.
+  std::string verdict;
+  bool silent = false;
 };
 
 }  // namespace tsna

@@ -14,12 +14,6 @@
 
 namespace tsna {
 
-struct Session::Stored {
-  StoreRequest request;
-  std::string line;       // the request as received (or prepared), for its audit record
-  bool prepared = false;  // `line` was assembled by the session (AuditEvent::prepared)
-};
-
 namespace {
 
 constexpr std::string_view kHello = "hello";
@@ -136,10 +130,9 @@ void Session::process(std::string_view input, bool read_was_full) {
       if (tsna2_answer_awaited()) {
         // It was "the very next line" after a challenge: an answer of another shape, so the
         // challenge is spent and the failure counts (SPEC 1.2), as for any other bad answer.
-        ctx_.throttle->record_failure(address(), login_->name);
         const std::unique_ptr<Login> login = std::move(login_);
         answering_ = {{}, true, login->name};
-        respond(Code::kFail, msg::kTooLong);
+        finish_login(false, login->name, msg::kTooLong);
         continue;
       }
       answering_ = {};
@@ -205,10 +198,10 @@ void Session::handle_command(std::string_view line) {
       audit_identity_ = 0;
       return;
     case Action::kRegister:
-      begin_store(StoreRequest::Kind::kAdd, o.name, o.hash, line);
+      begin_store(StoreRequest::Kind::kAdd, o.name, o.hash);
       return;
     case Action::kChangePassword:
-      begin_store(StoreRequest::Kind::kChange, *user_, o.hash, line);
+      begin_store(StoreRequest::Kind::kChange, *user_, o.hash);
       return;
     case Action::kLoginClassic:
       begin_classic_login(o.name, o.hash);
@@ -219,12 +212,14 @@ void Session::handle_command(std::string_view line) {
   }
 }
 
-void Session::begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash,
-                          std::string_view line, bool prepared) {
+void Session::begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash) {
   stored_ = std::make_unique<Stored>();
-  stored_->request = StoreRequest{kind, std::string(name), std::string(hash)};
-  stored_->line.assign(line);
-  stored_->prepared = prepared;
+  stored_->request =
+      StoreRequest{kind, std::string(name), std::string(hash), std::string(address())};
+  stored_->cmd.assign(answering_.cmd);
+  stored_->is_answer = answering_.is_answer;
+  stored_->login.assign(answering_.login);
+  stored_->prepared = answering_.prepared;
   want_ = Want::kStore;
 }
 
@@ -235,14 +230,30 @@ void Session::on_store_done(StoreResult result) {
   stamp();
   const AuditBatch batch(*ctx_.audit);
   const std::unique_ptr<Stored> s = std::move(stored_);
-  answering_ = {s->line, false, {}, s->prepared};
+  answering_ = {s->cmd, s->is_answer, s->login, s->prepared};
   want_ = Want::kRead;
-  finish_store_command(s->request.kind, s->request, std::move(result));
+  if (s->request.kind == StoreRequest::Kind::kRecordFailure ||
+      s->request.kind == StoreRequest::Kind::kRecordSuccess) {
+    // The verdict stands whatever became of its count (a count the store could not take is
+    // lost; the login's outcome is not).
+    if (s->request.kind == StoreRequest::Kind::kRecordSuccess) {
+      user_ = s->request.name;
+      audit_identity_ = 0;
+    }
+    const Code code =
+        s->request.kind == StoreRequest::Kind::kRecordSuccess ? Code::kOk : Code::kFail;
+    if (s->silent) {
+      append_reply(output_, dialect_, code, s->verdict);
+    } else {
+      respond(code, s->verdict);
+    }
+  } else {
+    finish_store_command(s->request, std::move(result));
+  }
   resume();
 }
 
-void Session::finish_store_command(StoreRequest::Kind kind, const StoreRequest& request,
-                                   StoreResult result) {
+void Session::finish_store_command(const StoreRequest& request, StoreResult result) {
   switch (result.outcome) {
     case StoreOutcome::kFailed:
       respond(Code::kFail, msg::kStoreFailed);
@@ -252,15 +263,19 @@ void Session::finish_store_command(StoreRequest::Kind kind, const StoreRequest& 
       respond(Code::kFail, msg::kServiceUnavailable);
       login_.reset();
       return;
+    case StoreOutcome::kThrottled:
+      login_.reset();
+      respond_throttled(result.wait);
+      return;
     default:
       break;
   }
-  switch (kind) {
+  switch (request.kind) {
     case StoreRequest::Kind::kFind:
       start_scram(request.name, result);
       return;
     case StoreRequest::Kind::kCheckPassword:
-      answer_classic_check(request, result.outcome);
+      answer_classic_check(request, result);
       return;
     case StoreRequest::Kind::kAdd:
       if (result.outcome == StoreOutcome::kDone) {
@@ -283,13 +298,10 @@ void Session::finish_store_command(StoreRequest::Kind kind, const StoreRequest& 
           respond(Code::kFail, msg::kNoSuchUser);
           return;
       }
+    case StoreRequest::Kind::kRecordFailure:
+    case StoreRequest::Kind::kRecordSuccess:
+      return;  // handled by on_store_done
   }
-}
-
-void Session::log_in(std::string_view name) {
-  ctx_.throttle->record_success(address(), name);
-  user_ = std::string(name);
-  audit_identity_ = 0;
 }
 
 SteadyTime Session::deadline() const {
@@ -305,7 +317,8 @@ void Session::on_deadline(SteadyTime now) {
   now_ = now;
   wall_now_ = ctx_.clock->wall_now();
   expire_classic_challenge();
-  if (now >= last_message_ + ctx_.limits.idle_timeout) {
+  // An expired challenge's failure is recorded first (kStore); the next deadline closes.
+  if (want_ == Want::kRead && now >= last_message_ + ctx_.limits.idle_timeout) {
     want_ = Want::kClose;
   }
 }

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "audit/audit_sink.hpp"
-#include "auth/login_throttle.hpp"
+#include "auth/scram_verifier.hpp"
 #include "common/clock.hpp"
 #include "common/dialect.hpp"
 #include "common/limits.hpp"
@@ -34,7 +34,6 @@ struct SessionContext {
   // (--scram-iterations), so a decoy looks like a real user.
   std::uint32_t scram_iterations = auth::kDefaultScramIterations;
   DecoySecret decoy_secret{};  // the store's (UserStore::decoy_secret)
-  auth::LoginThrottle* throttle = nullptr;
   RandomSource* random = nullptr;
   AuditSink* audit = nullptr;
   const Clock* clock = nullptr;
@@ -48,16 +47,21 @@ enum class Want {
   kClose,  // write output() fully, then close the connection
 };
 
+// Everything a session needs from the store, the throttle (which a cluster keeps in its shared
+// store, SPEC 4.4) or a password derivation is one of these, carried out off the session.
 struct StoreRequest {
   enum class Kind {
-    kFind,           // TSNA/2 login: the user's verifier, before the SCRAM exchange starts
-    kCheckPassword,  // classic login: does `hash` derive the user's verifier? (PBKDF2)
+    kFind,           // TSNA/2 login: unless throttled, the user's verifier, before SCRAM starts
+    kCheckPassword,  // classic login: unless throttled, does `hash` derive the verifier? (PBKDF2)
     kAdd,            // register: a verifier for `hash` with a fresh salt (PBKDF2), added
     kChange,         // changepwd: refused if `hash` is the current password, else replaced
+    kRecordFailure,  // a failed login for `name` from `address`
+    kRecordSuccess,  // a successful login: the counts of `name` and `address` are forgotten
   };
   Kind kind = Kind::kFind;
   std::string name;
-  std::string hash;  // not for kFind
+  std::string hash;     // kCheckPassword, kAdd, kChange
+  std::string address;  // the peer's address: kFind, kCheckPassword, kRecord*
 };
 
 enum class StoreOutcome {
@@ -68,11 +72,13 @@ enum class StoreOutcome {
   kSamePassword,   // kChange: `hash` is the current password; nothing changed
   kFailed,         // the store failed (disk full, I/O error); nothing changed
   kUnavailable,    // not attempted: the work queue is full or the store cannot be reached
+  kThrottled,      // kFind, kCheckPassword: the address or the name is locked for `wait`
 };
 
 struct StoreResult {
   StoreOutcome outcome = StoreOutcome::kFailed;
   std::optional<auth::ScramVerifier> verifier;  // kFind with kDone
+  std::chrono::seconds wait{0};                 // kThrottled
 };
 
 class Session {
@@ -132,20 +138,22 @@ class Session {
   void pause(Want want, std::string_view input, bool read_was_full);
   void handle_message(std::string_view message);
   void handle_command(std::string_view line);
-  void begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash,
-                   std::string_view line, bool prepared = false);
-  void finish_store_command(StoreRequest::Kind kind, const StoreRequest& request,
-                            StoreResult result);
-  void log_in(std::string_view name);
+  // Hands `kind` out to the store, to be answered with answering_ when its result comes back.
+  void begin_store(StoreRequest::Kind kind, std::string_view name, std::string_view hash = {});
+  void finish_store_command(const StoreRequest& request, StoreResult result);
 
   // The two login state machines (session/login.cpp).
-  bool refuse_if_throttled(std::string_view name);
+  void respond_throttled(std::chrono::seconds wait);
+  // The verdict of a login: recorded (a failure counted, a success clearing the counts) before
+  // the reply `text` is sent; a success logs the connection in as `name`.
+  void finish_login(bool success, std::string_view name, std::string_view text,
+                    bool silent = false);
+  void send_verdict(const StoreRequest& request);
   void begin_scram_login(std::string_view mechanism, std::string_view client_first);
   void start_scram(std::string_view name, const StoreResult& found);
   void handle_scram_final(std::string_view line);
-  void fail_login(std::string_view name);
   void begin_classic_login(std::string_view name, std::string_view hash);
-  void answer_classic_check(const StoreRequest& request, StoreOutcome outcome);
+  void answer_classic_check(const StoreRequest& request, const StoreResult& result);
   void take_classic_answer(std::string_view& input);
   void finish_classic_answer();
   bool classic_answer_awaited() const;

@@ -2,7 +2,9 @@
 #include "session/store_work.hpp"
 
 #include <array>
+#include <chrono>
 #include <exception>
+#include <optional>
 
 namespace tsna {
 namespace {
@@ -19,7 +21,24 @@ StoreResult outcome(StoreOutcome o) {
 
 StoreResult run(const StoreRequest& request, const StoreWorkContext& ctx) {
   UserStore& users = *ctx.users;
+  // A login is refused by the throttle before anything is looked up or derived: locked peers
+  // cost no PBKDF2 and learn nothing about the name.
+  if (request.kind == StoreRequest::Kind::kFind ||
+      request.kind == StoreRequest::Kind::kCheckPassword) {
+    if (const std::optional<std::chrono::seconds> wait =
+            ctx.throttle->blocked(request.address, request.name)) {
+      StoreResult r = outcome(StoreOutcome::kThrottled);
+      r.wait = *wait;
+      return r;
+    }
+  }
   switch (request.kind) {
+    case StoreRequest::Kind::kRecordFailure:
+      ctx.throttle->record_failure(request.address, request.name);
+      return outcome(StoreOutcome::kDone);
+    case StoreRequest::Kind::kRecordSuccess:
+      ctx.throttle->record_success(request.address, request.name);
+      return outcome(StoreOutcome::kDone);
     case StoreRequest::Kind::kFind: {
       std::optional<auth::ScramVerifier> v = users.find(request.name);
       return v ? StoreResult{StoreOutcome::kDone, std::move(v)}
@@ -71,8 +90,16 @@ StoreResult carry_out(const StoreRequest& request, const StoreWorkContext& ctx,
   }
 }
 
-bool is_immediate(const StoreRequest& request, const UserStore& users) {
-  return request.kind == StoreRequest::Kind::kFind && users.find_never_blocks();
+bool is_immediate(const StoreRequest& request, const StoreWorkContext& ctx) {
+  switch (request.kind) {
+    case StoreRequest::Kind::kFind:
+      return ctx.users->find_never_blocks() && ctx.throttle->never_blocks();
+    case StoreRequest::Kind::kRecordFailure:
+    case StoreRequest::Kind::kRecordSuccess:
+      return ctx.throttle->never_blocks();
+    default:
+      return false;  // a derivation or a durable write
+  }
 }
 
 }  // namespace tsna

@@ -1,6 +1,7 @@
-// store_work.hpp - how a session's StoreRequest is carried out against a UserStore: looking up
-// verifiers, checking a presented hash (PBKDF2), deriving a new verifier with a fresh salt and
-// committing it (SPEC 4.2). Blocking and CPU-heavy (about 1 ms per derivation at 4096
+// store_work.hpp - how a session's StoreRequest is carried out against a UserStore and a
+// Throttle: the throttle's verdict on a login, looking up verifiers, checking a presented hash
+// (PBKDF2), deriving a new verifier with a fresh salt and committing it, counting failures
+// (SPEC 4.2, 4.4). Blocking and CPU-heavy (about 1 ms per derivation at 4096
 // iterations): the server runs it on its store threads, never on an event loop. No I/O of its
 // own besides what the store does.
 #pragma once
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/throttle.hpp"
 #include "common/random_source.hpp"
 #include "session/session.hpp"
 #include "store/user_store.hpp"
@@ -16,6 +18,7 @@ namespace tsna {
 
 struct StoreWorkContext {
   UserStore* users = nullptr;
+  auth::Throttle* throttle = nullptr;                        // the server's, or the cluster's
   RandomSource* random = nullptr;                            // salts of new verifiers
   std::uint32_t iterations = auth::kDefaultScramIterations;  // of new verifiers
 };
@@ -23,8 +26,9 @@ struct StoreWorkContext {
 // Carries out `request`. A store exception becomes kFailed, and its message goes to `error`.
 StoreResult carry_out(const StoreRequest& request, const StoreWorkContext& ctx, std::string& error);
 
-// True when `request` needs neither a derivation nor a wait on the store (a kFind on a store
-// that answers from memory), so the caller may carry it out at once on its own thread.
-bool is_immediate(const StoreRequest& request, const UserStore& users);
+// True when `request` needs neither a derivation nor a wait on the store or the throttle (a
+// kFind or a count on a server that keeps both in memory), so the caller may carry it out at
+// once on its own thread.
+bool is_immediate(const StoreRequest& request, const StoreWorkContext& ctx);
 
 }  // namespace tsna

@@ -12,6 +12,8 @@
 #include <asio/use_awaitable.hpp>
 #include <cstdio>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "audit/file_audit_log.hpp"
@@ -61,9 +63,9 @@ void listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
 
 // TLS 1.2 or later, OpenSSL's defaults otherwise (SPEC 4.5). Throws with the file's name when
 // the certificate or key cannot be used.
-std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path& cert,
+std::shared_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path& cert,
                                                      const std::filesystem::path& key) {
-  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::single_dh_use);
   std::error_code ec;
@@ -115,17 +117,21 @@ struct Server::Impl {
   ConnectionServices connection_services;  // one for all connections: they keep a reference
   std::vector<std::unique_ptr<Worker>> workers;
   tcp::acceptor acceptor;                       // --port: TLS when TLS is on without --tls-port
-  std::unique_ptr<asio::ssl::context> tls;      // set when TLS is configured
   std::unique_ptr<tcp::acceptor> tls_acceptor;  // --tls-port
+  // Set when TLS is configured. A connection takes the context current at its accept and keeps
+  // it; reload_tls_certificate() swaps in a new one, so established connections are untouched.
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<asio::ssl::context> tls;  // guarded by tls_mutex
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> stopped{false};
   std::size_t next_worker = 0;
 
   Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
        std::unique_ptr<AuditSink> given_audit);
-  asio::awaitable<void> accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls);
+  std::shared_ptr<asio::ssl::context> current_tls() const;
+  asio::awaitable<void> accept_loop(tcp::acceptor& from, bool with_tls);
   asio::awaitable<void> sweep_loop(Worker& worker);
-  void admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls);
+  void admit(LoopSocket socket, Worker& worker, bool with_tls);
 };
 
 Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
@@ -180,7 +186,12 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   }
 }
 
-asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls) {
+std::shared_ptr<asio::ssl::context> Server::Impl::current_tls() const {
+  const std::lock_guard lock(tls_mutex);
+  return tls;
+}
+
+asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool with_tls) {
   for (;;) {
     Worker& target = *workers[next_worker];
     next_worker = (next_worker + 1) % workers.size();
@@ -198,7 +209,7 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, asio::ssl::
   }
 }
 
-void Server::Impl::admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls) {
+void Server::Impl::admit(LoopSocket socket, Worker& worker, bool with_tls) {
   if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
     // Admit at the door (STYLE 5.5): one best-effort line, then close.
     std::string line("400:");
@@ -210,10 +221,10 @@ void Server::Impl::admit(LoopSocket socket, Worker& worker, asio::ssl::context* 
     return;
   }
   open_connections.fetch_add(1, std::memory_order_relaxed);
-  if (with_tls != nullptr) {
+  if (with_tls) {
     asio::co_spawn(
         worker.io,
-        serve_tls_connection(std::move(socket), worker.state, connection_services, *with_tls),
+        serve_tls_connection(std::move(socket), worker.state, connection_services, current_tls()),
         log_exception);
     return;
   }
@@ -269,11 +280,10 @@ std::size_t Server::open_connections() const {
 
 void Server::run() {
   Impl& s = *impl_;
-  asio::ssl::context* main_tls = s.tls_acceptor ? nullptr : s.tls.get();
-  asio::co_spawn(s.workers.front()->io, s.accept_loop(s.acceptor, main_tls), log_exception);
+  const bool main_port_tls = s.current_tls() && !s.tls_acceptor;
+  asio::co_spawn(s.workers.front()->io, s.accept_loop(s.acceptor, main_port_tls), log_exception);
   if (s.tls_acceptor) {
-    asio::co_spawn(s.workers.front()->io, s.accept_loop(*s.tls_acceptor, s.tls.get()),
-                   log_exception);
+    asio::co_spawn(s.workers.front()->io, s.accept_loop(*s.tls_acceptor, true), log_exception);
   }
   for (auto& w : s.workers) {
     asio::co_spawn(w->io, s.sweep_loop(*w), log_exception);
@@ -323,6 +333,28 @@ void Server::reopen_audit_log() {
   if (impl_->file_audit != nullptr) {
     impl_->file_audit->reopen();
   }
+}
+
+bool Server::reload_tls_certificate() {
+  Impl& s = *impl_;
+  if (!s.options.tls_enabled()) {
+    return true;
+  }
+  std::shared_ptr<asio::ssl::context> fresh;
+  try {
+    fresh = make_tls_context(s.options.tls_cert, s.options.tls_key);  // outside the lock: file I/O
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tsna-server: TLS certificate not reloaded, the old one stays: %s\n",
+                 e.what());
+    return false;
+  }
+  {
+    const std::lock_guard lock(s.tls_mutex);
+    s.tls.swap(fresh);
+  }
+  std::fprintf(stderr, "tsna-server: TLS certificate reloaded from %s\n",
+               s.options.tls_cert.c_str());
+  return true;  // `fresh`, now the old context, lives on in the connections that hold it
 }
 
 }  // namespace tsna

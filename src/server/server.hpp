@@ -42,6 +42,12 @@ class Server {
   // Reopens the audit log file (SIGHUP, for log rotation). Thread safe.
   void reopen_audit_log();
 
+  // Re-reads options.tls_cert and options.tls_key (SIGHUP, for a renewed certificate): TLS
+  // connections accepted from now on use them, established ones keep what they started with.
+  // When the new files cannot be used, the old certificate stays in use. Says which on stderr
+  // and returns false for the latter; true (and silent) when TLS is off. Thread safe.
+  bool reload_tls_certificate();
+
   std::size_t open_connections() const;
 
  private:

@@ -76,7 +76,7 @@ string(CONCAT CPACK_PACKAGE_DESCRIPTION
        "TSNA is a small TCP service: users register, log in without sending their\n"
        "password, and run commands on the server. One port speaks two dialects: the\n"
        "classic one of the student project it grew out of, byte for byte, and TSNA/2,\n"
-       "with line framing, pipelining and a challenge-response login bound to TLS.\n"
+       "with line framing, pipelining and a SCRAM-SHA-256 login, bound to TLS.\n"
        "\n"
        "This package holds the server, tsna-server (SQLite store, audit log, limits,\n"
        "TLS, a hardened systemd service with a configuration file in /etc/tsna), the\n"

@@ -1,39 +1,78 @@
-// connection.cpp - the plain-TCP connection driver. Callback driven rather than a coroutine so
-// that an idle connection is one small object and one pending wait (STYLE 6.1): it waits for
-// readability, reads what is there into its loop's shared buffer, lets the Session decide, and
-// writes all replies in one go.
+// connection.cpp - the plain-TCP connection driver. Driven by its loop's epoll set rather than
+// by Asio operations, so that an idle connection is one small object and a registration made
+// once (STYLE 6.1): on readiness it reads what is there into its loop's shared buffer, lets the
+// Session decide, and writes all replies in one send().
 #include "server/connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <asio/bind_executor.hpp>
-#include <asio/write.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 
 namespace tsna {
 namespace {
 
-class PlainConnection {
+// Reads in a row from one connection before it lets the loop's other connections go first.
+constexpr int kReadsPerTurn = 4;
+
+class PlainConnection final : public PlainLoop::Handler {
  public:
-  PlainConnection(LoopSocket socket, WorkerState& worker, const ConnectionServices& services,
+  PlainConnection(int fd, WorkerState& worker, const ConnectionServices& services,
                   std::string_view peer)
-      : socket_(std::move(socket)),
-        session_(*services.session_context, peer),
-        worker_(worker),
-        services_(services) {
-    live_.socket = &socket_;
+      : fd_(fd), session_(*services.session_context, peer), worker_(worker), services_(services) {
+    live_.interrupt = [](void* self) { static_cast<PlainConnection*>(self)->on_interrupt(); };
+    live_.target = this;
     live_.session = &session_;
     worker_.connections.push_back(&live_);
+    ++worker_.plain_connections;
   }
 
+  // Registers the socket and sends the greeting (or ends at once when epoll refuses it).
   void start() {
+    if (!worker_.plain.add(fd_, this)) {
+      finish();
+      return;
+    }
     guarded([this] {
       session_.start();
       step();
     });
   }
 
+  void on_ready(std::uint32_t events) override {
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+      readable_ = true;
+    }
+    if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+      peer_closed_ = true;  // no edge will come again: read until the end is seen
+    }
+    if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0) {
+      writable_ = true;
+    }
+    if (events == 0) {
+      readable_ = true;  // a deferred turn: the last read filled the buffer
+    }
+    guarded([this] {
+      if (state_ == State::kReading && readable_) {
+        read_and_step();
+      } else if (state_ == State::kWriting && writable_) {
+        write_output();
+      }
+    });
+  }
+
  private:
-  enum class AfterWrite { kStep, kClose };
+  enum class State : std::uint8_t {
+    kReading,  // waiting for input (or about to read it)
+    kWriting,  // output() only partly sent: waiting for room in the socket
+    kStore,    // waiting for the store thread
+    kBusy,     // in the middle of a step
+  };
 
   // Runs `f`; an exception from the session layer ends this connection, never the loop.
   template <typename F>
@@ -46,86 +85,117 @@ class PlainConnection {
     }
   }
 
-  // Does what the session wants next. Exactly one operation is outstanding afterwards, or the
-  // connection is gone.
+  // Does what the session wants next, until the connection has to wait (or is gone).
   void step() {
-    switch (session_.want()) {
-      case Want::kRead:
-        if (!session_.output().empty()) {
-          write(AfterWrite::kStep);
-        } else if (worker_.stopping) {
-          finish();
-        } else {
-          wait_readable();
-        }
-        return;
-      case Want::kStore:
-        services_.store->async_run(
-            session_.store_request(),
-            asio::bind_executor(socket_.get_executor(), [this](StoreOutcome outcome) {
-              guarded([this, outcome] {
-                session_.on_store_done(outcome);
-                step();
-              });
-            }));
-        return;
-      case Want::kFlush:
-        write(AfterWrite::kStep);
-        return;
-      case Want::kClose:
-        if (session_.output().empty()) {
-          finish();
-        } else {
-          write(AfterWrite::kClose);
-        }
-        return;
+    for (int reads = 0;;) {
+      switch (session_.want()) {
+        case Want::kRead:
+          if (!session_.output().empty()) {
+            after_write_ = AfterWrite::kStep;
+            write_output();
+            return;
+          }
+          if (worker_.stopping) {
+            finish();
+            return;
+          }
+          if (!readable_) {
+            wait(State::kReading);
+            return;
+          }
+          if (++reads > kReadsPerTurn) {
+            wait(State::kReading);
+            worker_.plain.defer(this);
+            return;
+          }
+          if (!read_once()) {
+            return;
+          }
+          continue;
+        case Want::kStore:
+          state_ = State::kStore;
+          live_.waiting = false;
+          services_.store->async_run(
+              session_.store_request(),
+              asio::bind_executor(worker_.io.get_executor(), [this](StoreOutcome outcome) {
+                guarded([this, outcome] {
+                  state_ = State::kBusy;
+                  session_.on_store_done(outcome);
+                  step();
+                });
+              }));
+          return;
+        case Want::kFlush:
+          after_write_ = AfterWrite::kStep;
+          write_output();
+          return;
+        case Want::kClose:
+          if (session_.output().empty()) {
+            finish();
+          } else {
+            after_write_ = AfterWrite::kClose;
+            write_output();
+          }
+          return;
+      }
     }
   }
 
-  void wait_readable() {
-    live_.waiting = true;
-    socket_.async_wait(asio::socket_base::wait_read, [this](std::error_code ec) {
-      live_.waiting = false;
-      guarded([this, ec] { on_readable(ec); });
-    });
-  }
-
-  void on_readable(std::error_code ec) {
-    if (live_.deadline_hit) {
-      live_.deadline_hit = false;
-      session_.on_deadline(services_.session_context->clock->now());
+  void read_and_step() {
+    state_ = State::kBusy;
+    live_.waiting = false;
+    if (read_once()) {
       step();
-      return;
     }
-    if (ec || worker_.stopping) {
-      finish();
-      return;
-    }
+  }
+
+  // One read into the loop's buffer, fed to the session. False when the connection has to wait
+  // (nothing there) or is gone.
+  bool read_once() {
     std::vector<char>& buf = worker_.read_buffer;
-    const std::size_t n = socket_.read_some(asio::buffer(buf), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      wait_readable();
-      return;
+    ssize_t n;
+    do {
+      n = ::recv(fd_, buf.data(), buf.size(), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      readable_ = false;
+      wait(State::kReading);
+      return false;
     }
-    if (ec) {
+    if (n <= 0) {
       finish();  // end of stream or reset: a normal end
-      return;
+      return false;
     }
-    session_.on_read(std::string_view(buf.data(), n), n == buf.size());
-    step();
+    const auto got = static_cast<std::size_t>(n);
+    // A read that did not fill the buffer took everything there was: the next bytes to come
+    // raise a new edge.
+    readable_ = got == buf.size() || peer_closed_;
+    session_.on_read(std::string_view(buf.data(), got), got == buf.size());
+    return true;
   }
 
-  void write(AfterWrite after) {
-    live_.waiting = true;
-    asio::async_write(socket_, asio::buffer(session_.output()),
-                      [this, after](std::error_code ec, std::size_t) {
-                        live_.waiting = false;
-                        guarded([this, ec, after] { on_written(ec, after); });
-                      });
-  }
-
-  void on_written(std::error_code ec, AfterWrite after) {
-    if (ec || live_.deadline_hit || after == AfterWrite::kClose) {
+  // Sends what is left of output(); then continues as after_write_ says, or waits for room.
+  void write_output() {
+    state_ = State::kBusy;
+    live_.waiting = false;
+    const std::string& out = session_.output();
+    while (sent_ < out.size()) {
+      const ssize_t n = ::send(fd_, out.data() + sent_, out.size() - sent_, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent_ += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        writable_ = false;
+        wait(State::kWriting);
+        return;
+      } else {
+        finish();
+        return;
+      }
+    }
+    sent_ = 0;
+    if (after_write_ == AfterWrite::kClose) {
       finish();
       return;
     }
@@ -133,16 +203,50 @@ class PlainConnection {
     step();
   }
 
-  void finish() {
-    worker_.connections.remove(&live_);
-    std::error_code ec;
-    socket_.shutdown(asio::socket_base::shutdown_both, ec);
-    socket_.close(ec);
-    services_.open_connections->fetch_sub(1, std::memory_order_relaxed);
-    delete this;
+  void wait(State state) {
+    state_ = state;
+    live_.waiting = true;
   }
 
-  LoopSocket socket_;
+  // The sweep (deadline passed) or stop() ends the wait this connection is parked in.
+  void on_interrupt() {
+    live_.waiting = false;
+    guarded([this] {
+      const bool deadline = live_.deadline_hit;
+      live_.deadline_hit = false;
+      if (!deadline || worker_.stopping || state_ != State::kReading) {
+        finish();  // stopping, or a write stuck past the deadline
+        return;
+      }
+      state_ = State::kBusy;
+      session_.on_deadline(services_.session_context->clock->now());
+      step();
+    });
+  }
+
+  void finish() {
+    worker_.plain.forget(this);
+    worker_.connections.remove(&live_);
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    services_.open_connections->fetch_sub(1, std::memory_order_relaxed);
+    --worker_.plain_connections;
+    WorkerState& worker = worker_;
+    delete this;
+    if (worker.stopping && worker.plain_connections == 0) {
+      worker.plain.stop();
+    }
+  }
+
+  enum class AfterWrite : std::uint8_t { kStep, kClose };
+
+  int fd_;
+  State state_ = State::kBusy;
+  AfterWrite after_write_ = AfterWrite::kStep;
+  bool readable_ = false;     // input may be waiting (no read has found the socket empty since)
+  bool writable_ = true;      // the last send was not refused for want of room
+  bool peer_closed_ = false;  // epoll reported a hang-up or error: reads will say which
+  std::size_t sent_ = 0;      // bytes of output() already sent
   Session session_;
   LiveConnection live_;
   WorkerState& worker_;
@@ -189,18 +293,27 @@ void log_connection_error(const char* what) {
   std::fprintf(stderr, "tsna-server: connection ended by an error: %s\n", what);
 }
 
-void serve_plain_connection(LoopSocket socket, WorkerState& worker,
+void WorkerState::begin_stopping() {
+  stopping = true;
+  if (plain_connections == 0) {
+    plain.stop();
+  }
+}
+
+void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
                             const ConnectionServices& services) {
-  std::error_code ec;
-  const asio::ip::tcp::endpoint remote = socket.remote_endpoint(ec);
-  if (ec) {
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  PlainConnection* c = nullptr;
+  try {
+    c = new PlainConnection(fd, worker, services, peer);
+  } catch (const std::exception& e) {
+    ::close(fd);
     services.open_connections->fetch_sub(1, std::memory_order_relaxed);
+    log_connection_error(e.what());
     return;
   }
-  socket.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket.non_blocking(true, ec);
-  const std::string peer = format_peer(remote);
-  (new PlainConnection(std::move(socket), worker, services, peer))->start();
+  c->start();
 }
 
 }  // namespace tsna

@@ -14,7 +14,7 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 6016;  // 0 picks a free port; Server::port() tells which
   std::filesystem::path data_dir = "tsna-data";
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // event loops; 0: default_event_loops() (server.hpp)
   bool allow_classic_login = false;
   // TLS (SPEC 4.5): with a certificate and key, TLS is spoken on `port`, or on `tls_port` when
   // given (then `port` stays plain, for classic clients).

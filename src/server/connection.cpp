@@ -61,7 +61,7 @@ class PlainConnection final : public PlainLoop::Handler {
       if (state_ == State::kReading && readable_) {
         read_and_step();
       } else if (state_ == State::kWriting && writable_) {
-        write_output();
+        resume_writing();
       }
     });
   }
@@ -85,15 +85,18 @@ class PlainConnection final : public PlainLoop::Handler {
     }
   }
 
-  // Does what the session wants next, until the connection has to wait (or is gone).
+  // Does what the session wants next, until the connection has to wait (or is gone). The one
+  // loop of the connection: nothing in it calls step() again, so a peer that keeps the socket
+  // full cannot deepen the stack, and after kReadsPerTurn reads the others go first.
   void step() {
-    for (int reads = 0;;) {
+    for (;;) {
       switch (session_.want()) {
         case Want::kRead:
           if (!session_.output().empty()) {
-            after_write_ = AfterWrite::kStep;
-            write_output();
-            return;
+            if (send_output(AfterWrite::kStep) != Sent::kAll) {
+              return;
+            }
+            continue;
           }
           if (worker_.stopping) {
             finish();
@@ -103,7 +106,7 @@ class PlainConnection final : public PlainLoop::Handler {
             wait(State::kReading);
             return;
           }
-          if (++reads > kReadsPerTurn) {
+          if (++reads_this_turn_ > kReadsPerTurn) {
             wait(State::kReading);
             worker_.plain.defer(this);
             return;
@@ -119,31 +122,38 @@ class PlainConnection final : public PlainLoop::Handler {
               session_.store_request(),
               asio::bind_executor(worker_.io.get_executor(), [this](StoreOutcome outcome) {
                 guarded([this, outcome] {
-                  state_ = State::kBusy;
+                  begin_turn();
                   session_.on_store_done(outcome);
                   step();
                 });
               }));
           return;
         case Want::kFlush:
-          after_write_ = AfterWrite::kStep;
-          write_output();
-          return;
+          if (send_output(AfterWrite::kStep) != Sent::kAll) {
+            return;
+          }
+          continue;
         case Want::kClose:
           if (session_.output().empty()) {
             finish();
           } else {
-            after_write_ = AfterWrite::kClose;
-            write_output();
+            send_output(AfterWrite::kClose);
           }
           return;
       }
     }
   }
 
-  void read_and_step() {
+  // The connection runs again (an event, a store result, an interrupt).
+  void begin_turn() {
     state_ = State::kBusy;
     live_.waiting = false;
+    reads_this_turn_ = 0;
+  }
+
+  void read_and_step() {
+    begin_turn();
+    ++reads_this_turn_;
     if (read_once()) {
       step();
     }
@@ -174,10 +184,16 @@ class PlainConnection final : public PlainLoop::Handler {
     return true;
   }
 
-  // Sends what is left of output(); then continues as after_write_ says, or waits for room.
-  void write_output() {
-    state_ = State::kBusy;
-    live_.waiting = false;
+  enum class AfterWrite : std::uint8_t { kStep, kClose };
+  enum class Sent : std::uint8_t {
+    kAll,      // output() went out and the session was told (kStep)
+    kWaiting,  // the socket is full: parked until epoll reports room
+    kGone,     // the connection ended (an error, or kClose): `this` is deleted
+  };
+
+  // Sends what is left of output(). Does not call step(): the caller goes on after kAll.
+  Sent send_output(AfterWrite after) {
+    after_write_ = after;
     const std::string& out = session_.output();
     while (sent_ < out.size()) {
       const ssize_t n = ::send(fd_, out.data() + sent_, out.size() - sent_, MSG_NOSIGNAL);
@@ -188,19 +204,27 @@ class PlainConnection final : public PlainLoop::Handler {
       } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         writable_ = false;
         wait(State::kWriting);
-        return;
+        return Sent::kWaiting;
       } else {
         finish();
-        return;
+        return Sent::kGone;
       }
     }
     sent_ = 0;
-    if (after_write_ == AfterWrite::kClose) {
+    if (after == AfterWrite::kClose) {
       finish();
-      return;
+      return Sent::kGone;
     }
     session_.on_output_sent();
-    step();
+    return Sent::kAll;
+  }
+
+  // Room in the socket again: the rest of output(), then on as before.
+  void resume_writing() {
+    begin_turn();
+    if (send_output(after_write_) == Sent::kAll) {
+      step();
+    }
   }
 
   void wait(State state) {
@@ -218,7 +242,7 @@ class PlainConnection final : public PlainLoop::Handler {
         finish();  // stopping, or a write stuck past the deadline
         return;
       }
-      state_ = State::kBusy;
+      begin_turn();
       session_.on_deadline(services_.session_context->clock->now());
       step();
     });
@@ -238,11 +262,10 @@ class PlainConnection final : public PlainLoop::Handler {
     }
   }
 
-  enum class AfterWrite : std::uint8_t { kStep, kClose };
-
   int fd_;
   State state_ = State::kBusy;
-  AfterWrite after_write_ = AfterWrite::kStep;
+  AfterWrite after_write_ = AfterWrite::kStep;  // what follows the output being written
+  std::uint8_t reads_this_turn_ = 0;
   bool readable_ = false;     // input may be waiting (no read has found the socket empty since)
   bool writable_ = true;      // the last send was not refused for want of room
   bool peer_closed_ = false;  // epoll reported a hang-up or error: reads will say which

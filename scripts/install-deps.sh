@@ -10,7 +10,8 @@ packages=(
   clang libclang-rt-14-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(redis-server redis-tools)
+  # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.
+  packages+=(redis-server redis-tools linux-perf)
 fi
 
 missing=()

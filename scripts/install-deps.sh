@@ -13,7 +13,8 @@ packages=(
   dpkg-dev lintian mandoc systemd procps
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(redis-server redis-tools)
+  # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.
+  packages+=(redis-server redis-tools linux-perf)
 fi
 
 missing=()

@@ -55,7 +55,8 @@ void add_options(CLI::App& app, CommandLine& cl) {
   app.add_option("--port", o.port, "TCP port (0 picks a free port)")->capture_default_str();
   app.add_option("--data-dir", cl.data_dir, "Directory for users.db and data_log.jsonl")
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "Event-loop threads (default: number of cores)");
+  app.add_option("--threads", o.threads,
+                 "Event-loop threads (default: one less than the CPUs it may use, at least 1)");
   app.add_option("--max-connections", o.limits.max_connections, "Connections open at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));

@@ -17,6 +17,10 @@
 
 namespace tsna {
 
+// The event loops a server starts without --threads (SPEC 4.1): one less than the CPUs the
+// process may run on, at least one; docs/PERFORMANCE.md, "How many event loops", says why.
+unsigned default_event_loops();
+
 class Server {
  public:
   // Opens the store (DATA_DIR/users.db) and the audit log (DATA_DIR/data_log.jsonl) unless

@@ -130,7 +130,11 @@ asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worke
   Session session(*services.session_context, format_peer(remote));
   LiveConnection live;
   live.session = &session;
-  live.socket = &stream.next_layer();
+  live.target = &stream.next_layer();
+  live.interrupt = [](void* socket) {
+    std::error_code ignored;
+    static_cast<LoopSocket*>(socket)->cancel(ignored);  // the pending operation ends
+  };
   worker.connections.push_back(&live);
   struct Unlink {
     ConnectionList& list;

@@ -8,9 +8,13 @@ packages=(
   libasio-dev libssl-dev openssl libsqlite3-dev libcli11-dev libedit-dev libgsasl-dev gsasl
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  # tests/packaging: the .deb (dpkg-shlibdeps, lintian), the man pages (mandoc), the unit
+  # (systemd-analyze; procps has the kill its ExecReload runs)
+  dpkg-dev lintian mandoc systemd procps
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(redis-server redis-tools)
+  # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.
+  packages+=(redis-server redis-tools linux-perf)
 fi
 
 missing=()

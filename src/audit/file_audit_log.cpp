@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -59,8 +60,10 @@ FileAuditLog::~FileAuditLog() {
 
 namespace {
 
-// One thread's records between begin_batch() and end_batch(), and its cache of the formatted
-// peer/user/dialect of the last identity it saw (identities are process-wide unique).
+// One thread's records between begin_batch() and end_batch(), and its cache of the start of
+// the last record it formatted: timestamp, peer, user and dialect depend only on the event's
+// millisecond and identity (identities are process-wide unique), and the records of one read
+// share both.
 struct ThreadBatch {
   const FileAuditLog* owner = nullptr;
   int depth = 0;
@@ -69,6 +72,8 @@ struct ThreadBatch {
   WallTime last_ts{};
   std::uint64_t identity = 0;
   std::string identity_json;
+  std::int64_t prefix_millis = INT64_MIN;
+  std::string prefix;  // append_json_head + identity_json, for (prefix_millis, identity)
 };
 
 thread_local ThreadBatch tl_batch;
@@ -76,17 +81,26 @@ thread_local ThreadBatch tl_batch;
 }  // namespace
 
 void FileAuditLog::format(std::string& out, const AuditEvent& event) const {
-  append_json_head(out, event);
   if (event.identity == 0) {
-    append_json_identity(out, event);
-  } else {
-    if (tl_batch.identity != event.identity) {
-      tl_batch.identity_json.clear();
-      append_json_identity(tl_batch.identity_json, event);
-      tl_batch.identity = event.identity;
-    }
-    out += tl_batch.identity_json;
+    append_json_line(out, event, cmd_max_bytes_);
+    return;
   }
+  ThreadBatch& b = tl_batch;
+  const std::int64_t millis =
+      std::chrono::floor<std::chrono::milliseconds>(event.ts).time_since_epoch().count();
+  if (b.identity != event.identity) {
+    b.identity_json.clear();
+    append_json_identity(b.identity_json, event);
+    b.identity = event.identity;
+    b.prefix_millis = INT64_MIN;
+  }
+  if (b.prefix_millis != millis) {
+    b.prefix.clear();
+    append_json_head(b.prefix, event);
+    b.prefix += b.identity_json;
+    b.prefix_millis = millis;
+  }
+  out += b.prefix;
   append_json_tail(out, event, cmd_max_bytes_);
 }
 

@@ -103,18 +103,33 @@ bool is_plain_ascii(std::string_view text) {
 // The common command: printable ASCII, short, not a secret-carrying command, no run of 32 hex
 // digits. Then redaction and escaping change nothing and the text is copied in one pass.
 bool is_plain_command(std::string_view cmd, std::size_t max_bytes) {
-  if (cmd.size() > max_bytes || !is_plain_ascii(cmd)) {
+  if (cmd.size() > max_bytes) {
     return false;
   }
   std::size_t hex_run = 0;
-  for (const char c : cmd) {
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  for (const char ch : cmd) {  // is_plain_ascii and the hex-run check in one pass
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+      return false;
+    }
+    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
     hex_run = hex ? hex_run + 1 : 0;
     if (hex_run >= 32) {
       return false;
     }
   }
   return find_secret_bearing_command(first_word(cmd)) == nullptr;
+}
+
+// Appends the JSON number `code`, or null for 0.
+void append_code(std::string& out, int code) {
+  if (code == 0) {
+    out += "null";
+    return;
+  }
+  char buf[16];
+  const auto result = std::to_chars(buf, buf + sizeof buf, code);
+  out.append(buf, result.ptr);
 }
 
 }  // namespace
@@ -193,7 +208,24 @@ void append_json_identity(std::string& out, const AuditEvent& e) {
 }
 
 void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max_bytes) {
-  out += R"(,"cmd":")";
+  constexpr std::string_view kCmd = R"(,"cmd":")";
+  constexpr std::string_view kCode = R"(","code":)";
+  if (!e.is_answer && !e.prepared && !e.login && e.code > 0 && e.code < 1000 &&
+      is_plain_command(e.cmd, cmd_max_bytes)) {
+    // The common record, written in one go: ,"cmd":"<cmd>","code":<3 digits>}\n
+    const std::size_t at = out.size();
+    out.resize(at + kCmd.size() + e.cmd.size() + kCode.size() + 3 + 2);
+    char* p = out.data() + at;
+    p = std::copy(kCmd.begin(), kCmd.end(), p);
+    p = std::copy(e.cmd.begin(), e.cmd.end(), p);
+    p = std::copy(kCode.begin(), kCode.end(), p);
+    p = std::to_chars(p, p + 3, e.code).ptr;
+    *p++ = '}';
+    *p++ = '\n';
+    out.resize(static_cast<std::size_t>(p - out.data()));  // fewer than 3 digits
+    return;
+  }
+  out += kCmd;
   if (!e.is_answer && !e.prepared && is_plain_command(e.cmd, cmd_max_bytes)) {
     out.append(e.cmd);
   } else {
@@ -215,13 +247,7 @@ void append_json_tail(std::string& out, const AuditEvent& e, std::size_t cmd_max
     out += '"';
   }
   out += R"(,"code":)";
-  if (e.code == 0) {
-    out += "null";
-  } else {
-    char buf[16];
-    const auto result = std::to_chars(buf, buf + sizeof buf, e.code);
-    out.append(buf, result.ptr);
-  }
+  append_code(out, e.code);
   out += "}\n";
 }
 

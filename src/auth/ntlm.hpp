@@ -1,5 +1,5 @@
 // ntlm.hpp - the password hash and the classic challenge response (SPEC 1.1, 3), with OpenSSL.
-// Pure functions: no sockets, no state. Secrets are compared in constant time.
+// No sockets; no state but a per-thread HMAC context. Secrets are compared in constant time.
 #pragma once
 
 #include <array>

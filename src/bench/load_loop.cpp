@@ -97,6 +97,7 @@ asio::awaitable<void> drive(Worker& w, const Shared& s, ActiveConnection& c) {
     }
   }
   const std::size_t depth = c.sent.size();
+  const bool batch = s.options.pattern == Pattern::kBatch;
   while (!ec && !w.stopping) {
     // async_read_some, not async_wait + read_some: asio 1.22 re-arms epoll with an epoll_ctl
     // for every async_wait; a speculative read that finds nothing costs less (measured: about
@@ -110,11 +111,12 @@ asio::awaitable<void> drive(Worker& w, const Shared& s, ActiveConnection& c) {
       break;
     }
     const std::size_t completed = take_replies(w, c, n);
-    if (completed == 0) {
+    if (completed == 0 || (batch && c.in_flight != 0)) {
       continue;
     }
-    // Closed loop: one new request for each reply, all in one write.
-    queue_requests(c, s, std::min(completed, depth - c.in_flight), now_ns());
+    // Closed loop. kWindow: one new request for each reply, all in one write; kBatch: the next
+    // whole batch, once the last one is answered.
+    queue_requests(c, s, batch ? depth : std::min(completed, depth - c.in_flight), now_ns());
     if (!write_now(c, ec) && !ec) {
       ec = co_await write_out(c);
     }

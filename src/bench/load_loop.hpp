@@ -1,6 +1,7 @@
 // load_loop.hpp - the hot loop of the commands mode: one coroutine per active connection keeps
-// `depth` requests in flight until the worker stops. Allocates nothing per request; internal
-// to bench/, and knows the server only by the replies reply_scanner.hpp counts.
+// `depth` requests in flight (or sends them in batches, Pattern::kBatch) until the worker stops.
+// Allocates nothing per request; internal to bench/, and knows the server only by the replies
+// reply_scanner.hpp counts.
 #pragma once
 
 #include <asio/awaitable.hpp>

@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <map>
+#include <string>
 
 #include "bench/options.hpp"
 #include "bench/report.hpp"
@@ -32,6 +34,14 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency", o.concurrency, "Login workers (--logins)")->capture_default_str();
   app.add_option("-d,--depth", o.depth, "Requests in flight per connection (pipelining)")
       ->capture_default_str();
+  const std::map<std::string, tsna::bench::Pattern> patterns = {
+      {"window", tsna::bench::Pattern::kWindow}, {"batch", tsna::bench::Pattern::kBatch}};
+  app.add_option("--pattern", o.pattern,
+                 "window: keep --depth requests in flight, answering each read's replies with "
+                 "new requests in one write; batch: send --depth requests in one send() and the "
+                 "next batch once all are answered, as typical clients do")
+      ->transform(CLI::CheckedTransformer(patterns))
+      ->default_str("window");
   app.add_option("--command", o.commands,
                  "A command of the mix, sent round-robin (repeatable; default \"sum 1 2 3\")")
       ->allow_extra_args(

@@ -28,6 +28,14 @@ enum class Target {
   kRedis,    // a Redis server: inline "PING\r\n", expecting "+PONG\r\n"; no login
 };
 
+// How a connection of the commands mode keeps its requests going (both closed-loop).
+enum class Pattern {
+  kWindow,  // `depth` in flight at all times: each read's replies are answered by as many new
+            // requests, all in one write (tsna-bench's own, the cheapest for the client)
+  kBatch,   // as typical clients and redis-benchmark -P: a batch of `depth` requests in one
+            // send(), the next batch only once every reply of this one has arrived
+};
+
 enum class Mode {
   kCommands,  // N logged-in connections send commands closed-loop (or pipelined)
   kLogins,    // C workers loop connect, greeting, hello, login, answer, close
@@ -38,9 +46,10 @@ struct BenchOptions {
   std::uint16_t port = 6016;
   Target target = Target::kTsna2;
   Mode mode = Mode::kCommands;
-  std::size_t connections = 50;       // kCommands: active connections
-  std::size_t concurrency = 16;       // kLogins: workers
-  std::size_t depth = 1;              // requests in flight per connection
+  std::size_t connections = 50;  // kCommands: active connections
+  std::size_t concurrency = 16;  // kLogins: workers
+  std::size_t depth = 1;         // requests in flight per connection (at most, kBatch)
+  Pattern pattern = Pattern::kWindow;
   std::vector<std::string> commands;  // the mix, sent round-robin; empty = "sum 1 2 3"
   double seconds = 10;                // measured time
   double warmup = 1;                  // unmeasured time before it

@@ -57,6 +57,10 @@ double mib(std::uint64_t bytes) {
 
 }  // namespace
 
+const char* pattern_name(Pattern pattern) {
+  return pattern == Pattern::kBatch ? "batch" : "window";
+}
+
 const char* target_name(Target target) {
   switch (target) {
     case Target::kTsna2:
@@ -113,7 +117,8 @@ std::string format_text(const BenchResult& r) {
   if (logins) {
     appendf(out, "login rate, %zu concurrent", o.concurrency);
   } else {
-    appendf(out, "%zu connections x depth %zu", o.connections, o.depth);
+    appendf(out, "%zu connections x depth %zu (%s)", o.connections, o.depth,
+            pattern_name(o.pattern));
   }
   appendf(out, ", %zu idle, %zu thread%s, %.1f s (+%.1f s warmup)\n", o.idle, o.threads,
           o.threads == 1 ? "" : "s", r.measured_seconds, o.warmup);
@@ -165,8 +170,9 @@ std::string format_json(const BenchResult& r) {
   appendf(out, "\"target\":\"%s\",\"mode\":\"%s\",\"host\":", target_name(o.target),
           o.mode == Mode::kLogins ? "logins" : "commands");
   append_json_string(out, o.host);
-  appendf(out, ",\"port\":%u,\"connections\":%zu,\"concurrency\":%zu,\"depth\":%zu,", o.port,
-          o.connections, o.concurrency, o.depth);
+  appendf(out,
+          ",\"port\":%u,\"connections\":%zu,\"concurrency\":%zu,\"depth\":%zu,\"pattern\":\"%s\",",
+          o.port, o.connections, o.concurrency, o.depth, pattern_name(o.pattern));
   appendf(out, "\"idle\":%zu,\"idle_open\":%zu,\"threads\":%zu,\"users\":%zu,\"commands_sent\":[",
           o.idle, r.idle_open, o.threads, r.users);
   if (o.target == Target::kRedis) {

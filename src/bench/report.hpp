@@ -43,6 +43,7 @@ struct BenchResult {
 std::string format_text(const BenchResult& result);
 std::string format_json(const BenchResult& result);  // one line, ending "\n"
 
-const char* target_name(Target target);  // "tsna2", "classic", "redis"
+const char* target_name(Target target);     // "tsna2", "classic", "redis"
+const char* pattern_name(Pattern pattern);  // "window", "batch"
 
 }  // namespace tsna::bench

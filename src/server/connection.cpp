@@ -1,39 +1,78 @@
-// connection.cpp - the plain-TCP connection driver. Callback driven rather than a coroutine so
-// that an idle connection is one small object and one pending wait (STYLE 6.1): it waits for
-// readability, reads what is there into its loop's shared buffer, lets the Session decide, and
-// writes all replies in one go.
+// connection.cpp - the plain-TCP connection driver. Driven by its loop's epoll set rather than
+// by Asio operations, so that an idle connection is one small object and a registration made
+// once (STYLE 6.1): on readiness it reads what is there into its loop's shared buffer, lets the
+// Session decide, and writes all replies in one send().
 #include "server/connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <asio/bind_executor.hpp>
-#include <asio/write.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 
 namespace tsna {
 namespace {
 
-class PlainConnection {
+// Reads in a row from one connection before it lets the loop's other connections go first.
+constexpr int kReadsPerTurn = 4;
+
+class PlainConnection final : public PlainLoop::Handler {
  public:
-  PlainConnection(LoopSocket socket, WorkerState& worker, const ConnectionServices& services,
+  PlainConnection(int fd, WorkerState& worker, const ConnectionServices& services,
                   std::string_view peer)
-      : socket_(std::move(socket)),
-        session_(*services.session_context, peer),
-        worker_(worker),
-        services_(services) {
-    live_.socket = &socket_;
+      : fd_(fd), session_(*services.session_context, peer), worker_(worker), services_(services) {
+    live_.interrupt = [](void* self) { static_cast<PlainConnection*>(self)->on_interrupt(); };
+    live_.target = this;
     live_.session = &session_;
     worker_.connections.push_back(&live_);
+    ++worker_.plain_connections;
   }
 
+  // Registers the socket and sends the greeting (or ends at once when epoll refuses it).
   void start() {
+    if (!worker_.plain.add(fd_, this)) {
+      finish();
+      return;
+    }
     guarded([this] {
       session_.start();
       step();
     });
   }
 
+  void on_ready(std::uint32_t events) override {
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+      readable_ = true;
+    }
+    if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+      peer_closed_ = true;  // no edge will come again: read until the end is seen
+    }
+    if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0) {
+      writable_ = true;
+    }
+    if (events == 0) {
+      readable_ = true;  // a deferred turn: the last read filled the buffer
+    }
+    guarded([this] {
+      if (state_ == State::kReading && readable_) {
+        read_and_step();
+      } else if (state_ == State::kWriting && writable_) {
+        resume_writing();
+      }
+    });
+  }
+
  private:
-  enum class AfterWrite { kStep, kClose };
+  enum class State : std::uint8_t {
+    kReading,  // waiting for input (or about to read it)
+    kWriting,  // output() only partly sent: waiting for room in the socket
+    kStore,    // waiting for the store thread
+    kBusy,     // in the middle of a step
+  };
 
   // Runs `f`; an exception from the session layer ends this connection, never the loop.
   template <typename F>
@@ -46,103 +85,191 @@ class PlainConnection {
     }
   }
 
-  // Does what the session wants next. Exactly one operation is outstanding afterwards, or the
-  // connection is gone.
+  // Does what the session wants next, until the connection has to wait (or is gone). The one
+  // loop of the connection: nothing in it calls step() again, so a peer that keeps the socket
+  // full cannot deepen the stack, and after kReadsPerTurn reads the others go first.
   void step() {
-    switch (session_.want()) {
-      case Want::kRead:
-        if (!session_.output().empty()) {
-          write(AfterWrite::kStep);
-        } else if (worker_.stopping) {
-          finish();
-        } else {
-          wait_readable();
-        }
-        return;
-      case Want::kStore:
-        services_.store->async_run(
-            session_.store_request(),
-            asio::bind_executor(socket_.get_executor(), [this](StoreResult result) {
-              guarded([this, result = std::move(result)]() mutable {
-                session_.on_store_done(std::move(result));
-                step();
-              });
-            }));
-        return;
-      case Want::kFlush:
-        write(AfterWrite::kStep);
-        return;
-      case Want::kClose:
-        if (session_.output().empty()) {
-          finish();
-        } else {
-          write(AfterWrite::kClose);
-        }
-        return;
+    for (;;) {
+      switch (session_.want()) {
+        case Want::kRead:
+          if (!session_.output().empty()) {
+            if (send_output(AfterWrite::kStep) != Sent::kAll) {
+              return;
+            }
+            continue;
+          }
+          if (worker_.stopping) {
+            finish();
+            return;
+          }
+          if (!readable_) {
+            wait(State::kReading);
+            return;
+          }
+          if (++reads_this_turn_ > kReadsPerTurn) {
+            wait(State::kReading);
+            worker_.plain.defer(this);
+            return;
+          }
+          if (!read_once()) {
+            return;
+          }
+          continue;
+        case Want::kStore:
+          state_ = State::kStore;
+          live_.waiting = false;
+          services_.store->async_run(
+              session_.store_request(),
+              asio::bind_executor(worker_.io.get_executor(), [this](StoreResult result) {
+                guarded([this, result = std::move(result)]() mutable {
+                  begin_turn();
+                  session_.on_store_done(std::move(result));
+                  step();
+                });
+              }));
+          return;
+        case Want::kFlush:
+          if (send_output(AfterWrite::kStep) != Sent::kAll) {
+            return;
+          }
+          continue;
+        case Want::kClose:
+          if (session_.output().empty()) {
+            finish();
+          } else {
+            send_output(AfterWrite::kClose);
+          }
+          return;
+      }
     }
   }
 
-  void wait_readable() {
+  // The connection runs again (an event, a store result, an interrupt).
+  void begin_turn() {
+    state_ = State::kBusy;
+    live_.waiting = false;
+    reads_this_turn_ = 0;
+  }
+
+  void read_and_step() {
+    begin_turn();
+    ++reads_this_turn_;
+    if (read_once()) {
+      step();
+    }
+  }
+
+  // One read into the loop's buffer, fed to the session. False when the connection has to wait
+  // (nothing there) or is gone.
+  bool read_once() {
+    std::vector<char>& buf = worker_.read_buffer;
+    ssize_t n;
+    do {
+      n = ::recv(fd_, buf.data(), buf.size(), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      readable_ = false;
+      wait(State::kReading);
+      return false;
+    }
+    if (n <= 0) {
+      finish();  // end of stream or reset: a normal end
+      return false;
+    }
+    const auto got = static_cast<std::size_t>(n);
+    // A read that did not fill the buffer took everything there was: the next bytes to come
+    // raise a new edge.
+    readable_ = got == buf.size() || peer_closed_;
+    session_.on_read(std::string_view(buf.data(), got), got == buf.size());
+    return true;
+  }
+
+  enum class AfterWrite : std::uint8_t { kStep, kClose };
+  enum class Sent : std::uint8_t {
+    kAll,      // output() went out and the session was told (kStep)
+    kWaiting,  // the socket is full: parked until epoll reports room
+    kGone,     // the connection ended (an error, or kClose): `this` is deleted
+  };
+
+  // Sends what is left of output(). Does not call step(): the caller goes on after kAll.
+  Sent send_output(AfterWrite after) {
+    after_write_ = after;
+    const std::string& out = session_.output();
+    while (sent_ < out.size()) {
+      const ssize_t n = ::send(fd_, out.data() + sent_, out.size() - sent_, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent_ += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        writable_ = false;
+        wait(State::kWriting);
+        return Sent::kWaiting;
+      } else {
+        finish();
+        return Sent::kGone;
+      }
+    }
+    sent_ = 0;
+    if (after == AfterWrite::kClose) {
+      finish();
+      return Sent::kGone;
+    }
+    session_.on_output_sent();
+    return Sent::kAll;
+  }
+
+  // Room in the socket again: the rest of output(), then on as before.
+  void resume_writing() {
+    begin_turn();
+    if (send_output(after_write_) == Sent::kAll) {
+      step();
+    }
+  }
+
+  void wait(State state) {
+    state_ = state;
     live_.waiting = true;
-    socket_.async_wait(asio::socket_base::wait_read, [this](std::error_code ec) {
-      live_.waiting = false;
-      guarded([this, ec] { on_readable(ec); });
+  }
+
+  // The sweep (deadline passed) or stop() ends the wait this connection is parked in.
+  void on_interrupt() {
+    live_.waiting = false;
+    guarded([this] {
+      const bool deadline = live_.deadline_hit;
+      live_.deadline_hit = false;
+      if (!deadline || worker_.stopping || state_ != State::kReading) {
+        finish();  // stopping, or a write stuck past the deadline
+        return;
+      }
+      begin_turn();
+      session_.on_deadline(services_.session_context->clock->now());
+      step();
     });
   }
 
-  void on_readable(std::error_code ec) {
-    if (live_.deadline_hit) {
-      live_.deadline_hit = false;
-      session_.on_deadline(services_.session_context->clock->now());
-      step();
-      return;
-    }
-    if (ec || worker_.stopping) {
-      finish();
-      return;
-    }
-    std::vector<char>& buf = worker_.read_buffer;
-    const std::size_t n = socket_.read_some(asio::buffer(buf), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      wait_readable();
-      return;
-    }
-    if (ec) {
-      finish();  // end of stream or reset: a normal end
-      return;
-    }
-    session_.on_read(std::string_view(buf.data(), n), n == buf.size());
-    step();
-  }
-
-  void write(AfterWrite after) {
-    live_.waiting = true;
-    asio::async_write(socket_, asio::buffer(session_.output()),
-                      [this, after](std::error_code ec, std::size_t) {
-                        live_.waiting = false;
-                        guarded([this, ec, after] { on_written(ec, after); });
-                      });
-  }
-
-  void on_written(std::error_code ec, AfterWrite after) {
-    if (ec || live_.deadline_hit || after == AfterWrite::kClose) {
-      finish();
-      return;
-    }
-    session_.on_output_sent();
-    step();
-  }
-
   void finish() {
+    worker_.plain.forget(this);
     worker_.connections.remove(&live_);
-    std::error_code ec;
-    socket_.shutdown(asio::socket_base::shutdown_both, ec);
-    socket_.close(ec);
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
     services_.open_connections->fetch_sub(1, std::memory_order_relaxed);
+    --worker_.plain_connections;
+    WorkerState& worker = worker_;
     delete this;
+    if (worker.stopping && worker.plain_connections == 0) {
+      worker.plain.stop();
+    }
   }
 
-  LoopSocket socket_;
+  int fd_;
+  State state_ = State::kBusy;
+  AfterWrite after_write_ = AfterWrite::kStep;  // what follows the output being written
+  std::uint8_t reads_this_turn_ = 0;
+  bool readable_ = false;     // input may be waiting (no read has found the socket empty since)
+  bool writable_ = true;      // the last send was not refused for want of room
+  bool peer_closed_ = false;  // epoll reported a hang-up or error: reads will say which
+  std::size_t sent_ = 0;      // bytes of output() already sent
   Session session_;
   LiveConnection live_;
   WorkerState& worker_;
@@ -189,18 +316,27 @@ void log_connection_error(const char* what) {
   std::fprintf(stderr, "tsna-server: connection ended by an error: %s\n", what);
 }
 
-void serve_plain_connection(LoopSocket socket, WorkerState& worker,
+void WorkerState::begin_stopping() {
+  stopping = true;
+  if (plain_connections == 0) {
+    plain.stop();
+  }
+}
+
+void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
                             const ConnectionServices& services) {
-  std::error_code ec;
-  const asio::ip::tcp::endpoint remote = socket.remote_endpoint(ec);
-  if (ec) {
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  PlainConnection* c = nullptr;
+  try {
+    c = new PlainConnection(fd, worker, services, peer);
+  } catch (const std::exception& e) {
+    ::close(fd);
     services.open_connections->fetch_sub(1, std::memory_order_relaxed);
+    log_connection_error(e.what());
     return;
   }
-  socket.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket.non_blocking(true, ec);
-  const std::string peer = format_peer(remote);
-  (new PlainConnection(std::move(socket), worker, services, peer))->start();
+  c->start();
 }
 
 }  // namespace tsna

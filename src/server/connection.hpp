@@ -1,7 +1,8 @@
 // connection.hpp - what an event loop keeps per connection, and how a connection is served:
-// plain TCP by a small callback-driven object (an idle one costs well under a kilobyte), TLS by
-// a coroutine (tls_connection.hpp). Both move bytes between the socket and a Session and hand
-// store writes to the StoreExecutor. Runs on its worker's event loop only.
+// plain TCP by a small object driven by its loop's own epoll set (plain_loop.hpp; an idle one
+// costs well under a kilobyte), TLS by a coroutine (tls_connection.hpp). Both move bytes between
+// the socket and a Session and hand store writes to the StoreExecutor. Runs on its worker's
+// event loop only.
 #pragma once
 
 #include <asio/io_context.hpp>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "server/plain_loop.hpp"
 #include "server/store_executor.hpp"
 #include "session/session.hpp"
 
@@ -21,10 +23,14 @@ using LoopSocket = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::ex
 // A connection as its worker's deadline sweep and shutdown see it; linked into its worker's
 // list while the connection lives.
 struct LiveConnection {
-  LoopSocket* socket = nullptr;
+  // Ends the wait the connection is parked in (`waiting`): the sweep calls it once deadline()
+  // has passed (with deadline_hit set), stop() calls it to close. It may run the connection's
+  // handler at once (plain) or later (TLS: it cancels the socket), and may end the connection.
+  void (*interrupt)(void* target) = nullptr;
+  void* target = nullptr;
   Session* session = nullptr;
-  bool waiting = false;       // parked in a socket wait or write that a cancel may end
-  bool deadline_hit = false;  // the sweep cancelled the wait because deadline() passed
+  bool waiting = false;       // parked in a socket wait or write that interrupt() may end
+  bool deadline_hit = false;  // the sweep interrupted the wait because deadline() passed
   LiveConnection* prev = nullptr;
   LiveConnection* next = nullptr;
 };
@@ -52,10 +58,19 @@ class ConnectionList {
 
 // What one event loop owns. Touched only from that loop's thread.
 struct WorkerState {
+  explicit WorkerState(asio::io_context& loop_io) : io(loop_io), plain(loop_io) {}
+
+  asio::io_context& io;
+  PlainLoop plain;  // the plain connections' sockets
   ConnectionList connections;
+  std::size_t plain_connections = 0;
   std::vector<char> read_buffer;  // shared by the loop's plain connections: each read is
                                   // processed before the next one starts
   bool stopping = false;
+
+  // The worker stops: no more plain connections will come. Once none is left, the plain loop
+  // stops pumping (so the worker's Asio loop can run out of work).
+  void begin_stopping();
 };
 
 struct ConnectionServices {
@@ -64,8 +79,10 @@ struct ConnectionServices {
   std::atomic<std::size_t>* open_connections = nullptr;  // decremented when the connection ends
 };
 
-// Serves one accepted plain connection until it ends; returns at once (callback driven).
-void serve_plain_connection(LoopSocket socket, WorkerState& worker,
+// Serves one accepted plain connection (a non-blocking socket this call takes over; `peer` as
+// format_peer() writes it) until it ends; returns at once (event driven). Call on `worker`'s
+// thread.
+void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
                             const ConnectionServices& services);
 
 // "ip:port", or "[ip6]:port".

@@ -1,6 +1,11 @@
 // server.cpp - event loops, acceptor, deadline sweeps, admission and graceful stop (SPEC 4).
 #include "server/server.hpp"
 
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -10,8 +15,12 @@
 #include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "audit/file_audit_log.hpp"
@@ -35,12 +44,45 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr auto kSweepInterval = std::chrono::milliseconds(200);
 // Pause after a failed accept (EMFILE, ENFILE...) instead of spinning (STYLE 5.5).
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+// Connections taken per wake-up of the listening socket, before the loop serves others.
+constexpr int kAcceptsPerWake = 64;
 
 struct Worker {
   asio::io_context io{1};
-  WorkerState state;
+  WorkerState state{io};
   asio::steady_timer sweep{io};
 };
+
+// Accepts one waiting connection, non-blocking and close-on-exec, with the peer's address.
+// Returns -1 with errno set (EAGAIN when none is waiting).
+int accept_one(tcp::acceptor& from, tcp::endpoint& remote) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  const int fd = ::accept4(from.native_handle(), reinterpret_cast<sockaddr*>(&addr), &len,
+                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    std::memcpy(remote.data(), &addr, std::min<std::size_t>(len, remote.capacity()));
+    remote.resize(std::min<std::size_t>(len, remote.capacity()));
+  }
+  return fd;
+}
+
+// errno values after which accepting goes on at once: the peer gave up, or a signal came.
+bool accept_error_is_transient(int error) {
+  return error == EINTR || error == ECONNABORTED || error == EPROTO || error == EPERM;
+}
+
+// The number of CPUs this process may run on (its affinity mask: what taskset, cgroups' cpusets
+// or systemd's CPUAffinity= leave it), or the machine's when the mask cannot be read.
+unsigned usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  }
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
 
 // Raises the open-file limit so that --max-connections sockets fit (SPEC 4.1); warns if not.
 void raise_file_limit_for(std::size_t max_connections) {
@@ -61,9 +103,9 @@ void listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
 
 // TLS 1.2 or later, OpenSSL's defaults otherwise (SPEC 4.5). Throws with the file's name when
 // the certificate or key cannot be used.
-std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path& cert,
+std::shared_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path& cert,
                                                      const std::filesystem::path& key) {
-  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::single_dh_use);
   std::error_code ec;
@@ -101,6 +143,11 @@ void log_exception(std::exception_ptr e) {
 
 }  // namespace
 
+unsigned default_event_loops() {
+  const unsigned cpus = usable_cpus();
+  return cpus > 1 ? cpus - 1 : 1;
+}
+
 struct Server::Impl {
   ServerOptions options;
   std::optional<DataDirLock> data_dir_lock;  // held while the server uses options.data_dir
@@ -115,17 +162,21 @@ struct Server::Impl {
   ConnectionServices connection_services;  // one for all connections: they keep a reference
   std::vector<std::unique_ptr<Worker>> workers;
   tcp::acceptor acceptor;                       // --port: TLS when TLS is on without --tls-port
-  std::unique_ptr<asio::ssl::context> tls;      // set when TLS is configured
   std::unique_ptr<tcp::acceptor> tls_acceptor;  // --tls-port
+  // Set when TLS is configured. A connection takes the context current at its accept and keeps
+  // it; reload_tls_certificate() swaps in a new one, so established connections are untouched.
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<asio::ssl::context> tls;  // guarded by tls_mutex
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> stopped{false};
   std::size_t next_worker = 0;
 
   Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
        std::unique_ptr<AuditSink> given_audit);
-  asio::awaitable<void> accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls);
+  std::shared_ptr<asio::ssl::context> current_tls() const;
+  asio::awaitable<void> accept_loop(tcp::acceptor& from, bool with_tls);
   asio::awaitable<void> sweep_loop(Worker& worker);
-  void admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls);
+  void admit(int fd, const tcp::endpoint& remote, bool with_tls);
 };
 
 Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
@@ -135,9 +186,9 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
       audit(std::move(given_audit)),
       throttle(options.limits, clock),
       acceptor([this]() -> asio::io_context& {
-        unsigned n = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
-        workers.reserve(n == 0 ? 1 : n);
-        for (unsigned i = 0; i < (n == 0 ? 1 : n); ++i) {
+        const unsigned n = options.threads != 0 ? options.threads : default_event_loops();
+        workers.reserve(n);
+        for (unsigned i = 0; i < n; ++i) {
           workers.push_back(std::make_unique<Worker>());
           workers.back()->state.read_buffer.resize(options.limits.read_chunk_bytes);
         }
@@ -179,51 +230,85 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   }
 }
 
-asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, asio::ssl::context* with_tls) {
+std::shared_ptr<asio::ssl::context> Server::Impl::current_tls() const {
+  const std::lock_guard lock(tls_mutex);
+  return tls;
+}
+
+// Runs on the first worker's loop. Waits for the listening socket, then takes every connection
+// waiting (up to kAcceptsPerWake) with accept4(): no Asio socket is made for a plain one.
+asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool with_tls) {
+  std::error_code ec;
+  from.non_blocking(true, ec);
   for (;;) {
-    Worker& target = *workers[next_worker];
-    next_worker = (next_worker + 1) % workers.size();
-    auto [ec, socket] = co_await from.async_accept(target.io, kNoThrow);
+    auto [wait_ec] = co_await from.async_wait(tcp::acceptor::wait_read, kNoThrow);
     if (stopped.load()) {
       co_return;
     }
-    if (ec) {
-      std::fprintf(stderr, "tsna-server: accept failed: %s\n", ec.message().c_str());
+    bool failed = static_cast<bool>(wait_ec);
+    std::string message = failed ? wait_ec.message() : std::string();
+    for (int i = 0; i < kAcceptsPerWake && !failed; ++i) {
+      tcp::endpoint remote;
+      const int fd = accept_one(from, remote);
+      if (fd >= 0) {
+        admit(fd, remote, with_tls);
+        continue;
+      }
+      const int error = errno;
+      if (error == EAGAIN || error == EWOULDBLOCK) {
+        break;
+      }
+      if (!accept_error_is_transient(error)) {
+        failed = true;  // EMFILE, ENFILE, ENOBUFS, ENOMEM...
+        message = std::strerror(error);
+      }
+    }
+    if (failed) {
+      std::fprintf(stderr, "tsna-server: accept failed: %s\n", message.c_str());
       asio::steady_timer pause(from.get_executor(), kAcceptBackoff);
       co_await pause.async_wait(kNoThrow);
-      continue;
     }
-    admit(std::move(socket), target, with_tls);
   }
 }
 
-void Server::Impl::admit(LoopSocket socket, Worker& worker, asio::ssl::context* with_tls) {
+void Server::Impl::admit(int fd, const tcp::endpoint& remote, bool with_tls) {
   if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
     // Admit at the door (STYLE 5.5): one best-effort line, then close.
     std::string line("400:");
     line.append(msg::kTooManyConnections).push_back('\n');
-    std::error_code ec;
-    socket.non_blocking(true, ec);
-    socket.write_some(asio::buffer(line), ec);
-    socket.close(ec);
+    [[maybe_unused]] const ssize_t n =
+        ::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(fd);
     return;
   }
   open_connections.fetch_add(1, std::memory_order_relaxed);
-  if (with_tls != nullptr) {
-    asio::co_spawn(
-        worker.io,
-        serve_tls_connection(std::move(socket), worker.state, connection_services, *with_tls),
-        log_exception);
+  Worker& worker = *workers[next_worker];
+  next_worker = (next_worker + 1) % workers.size();
+  if (with_tls) {
+    // The context in force now: a reload (SIGHUP) swaps it for connections accepted later.
+    asio::post(worker.io, [this, &worker, fd, protocol = remote.protocol(), tls = current_tls()] {
+      LoopSocket socket(worker.io);
+      std::error_code ec;
+      socket.assign(protocol, fd, ec);
+      if (ec) {
+        ::close(fd);
+        open_connections.fetch_sub(1, std::memory_order_relaxed);
+        log_connection_error(ec.message().c_str());
+        return;
+      }
+      asio::co_spawn(worker.io,
+                     serve_tls_connection(std::move(socket), worker.state, connection_services, tls),
+                     log_exception);
+    });
     return;
   }
-  // The socket already belongs to `worker`'s loop; the connection starts there.
-  asio::post(worker.io, [this, &worker, s = std::move(socket)]() mutable {
-    try {
-      serve_plain_connection(std::move(s), worker.state, connection_services);
-    } catch (const std::exception& e) {
-      open_connections.fetch_sub(1, std::memory_order_relaxed);
-      log_connection_error(e.what());
-    }
+  if (&worker == workers.front().get()) {
+    // This loop's own connection (the acceptor runs on the first loop): start it now.
+    serve_plain_connection(fd, format_peer(remote), worker.state, connection_services);
+    return;
+  }
+  asio::post(worker.io, [this, &worker, fd, peer = format_peer(remote)] {
+    serve_plain_connection(fd, peer, worker.state, connection_services);
   });
 }
 
@@ -238,8 +323,7 @@ asio::awaitable<void> Server::Impl::sweep_loop(Worker& worker) {
     worker.state.connections.for_each([now](LiveConnection& c) {
       if (c.waiting && !c.deadline_hit && now >= c.session->deadline()) {
         c.deadline_hit = true;
-        std::error_code ec;
-        c.socket->cancel(ec);
+        c.interrupt(c.target);  // may end `c` (plain connections run at once)
       }
     });
   }
@@ -268,13 +352,13 @@ std::size_t Server::open_connections() const {
 
 void Server::run() {
   Impl& s = *impl_;
-  asio::ssl::context* main_tls = s.tls_acceptor ? nullptr : s.tls.get();
-  asio::co_spawn(s.workers.front()->io, s.accept_loop(s.acceptor, main_tls), log_exception);
+  const bool main_port_tls = s.current_tls() && !s.tls_acceptor;
+  asio::co_spawn(s.workers.front()->io, s.accept_loop(s.acceptor, main_port_tls), log_exception);
   if (s.tls_acceptor) {
-    asio::co_spawn(s.workers.front()->io, s.accept_loop(*s.tls_acceptor, s.tls.get()),
-                   log_exception);
+    asio::co_spawn(s.workers.front()->io, s.accept_loop(*s.tls_acceptor, true), log_exception);
   }
   for (auto& w : s.workers) {
+    w->state.plain.start();
     asio::co_spawn(w->io, s.sweep_loop(*w), log_exception);
   }
   std::vector<std::thread> threads;
@@ -306,12 +390,11 @@ void Server::stop() {
   });
   for (auto& w : s.workers) {
     asio::post(w->io, [&w = *w] {
-      w.state.stopping = true;
+      w.state.begin_stopping();
       w.sweep.cancel();
       w.state.connections.for_each([](LiveConnection& c) {
         if (c.waiting) {
-          std::error_code ec;
-          c.socket->cancel(ec);
+          c.interrupt(c.target);  // may end `c` (plain connections run at once)
         }
       });
     });
@@ -322,6 +405,28 @@ void Server::reopen_audit_log() {
   if (impl_->file_audit != nullptr) {
     impl_->file_audit->reopen();
   }
+}
+
+bool Server::reload_tls_certificate() {
+  Impl& s = *impl_;
+  if (!s.options.tls_enabled()) {
+    return true;
+  }
+  std::shared_ptr<asio::ssl::context> fresh;
+  try {
+    fresh = make_tls_context(s.options.tls_cert, s.options.tls_key);  // outside the lock: file I/O
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tsna-server: TLS certificate not reloaded, the old one stays: %s\n",
+                 e.what());
+    return false;
+  }
+  {
+    const std::lock_guard lock(s.tls_mutex);
+    s.tls.swap(fresh);
+  }
+  std::fprintf(stderr, "tsna-server: TLS certificate reloaded from %s\n",
+               s.options.tls_cert.c_str());
+  return true;  // `fresh`, now the old context, lives on in the connections that hold it
 }
 
 }  // namespace tsna

@@ -17,6 +17,10 @@
 
 namespace tsna {
 
+// The event loops a server starts without --threads (SPEC 4.1): one less than the CPUs the
+// process may run on, at least one; docs/PERFORMANCE.md, "How many event loops", says why.
+unsigned default_event_loops();
+
 class Server {
  public:
   // Opens the store (DATA_DIR/users.db) and the audit log (DATA_DIR/data_log.jsonl) unless
@@ -41,6 +45,12 @@ class Server {
 
   // Reopens the audit log file (SIGHUP, for log rotation). Thread safe.
   void reopen_audit_log();
+
+  // Re-reads options.tls_cert and options.tls_key (SIGHUP, for a renewed certificate): TLS
+  // connections accepted from now on use them, established ones keep what they started with.
+  // When the new files cannot be used, the old certificate stays in use. Says which on stderr
+  // and returns false for the latter; true (and silent) when TLS is off. Thread safe.
+  bool reload_tls_certificate();
 
   std::size_t open_connections() const;
 

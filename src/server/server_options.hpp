@@ -15,7 +15,7 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 6016;  // 0 picks a free port; Server::port() tells which
   std::filesystem::path data_dir = "tsna-data";
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // event loops; 0: default_event_loops() (server.hpp)
   bool allow_classic_login = false;
   // PBKDF2 iterations of the verifiers made from now on (registrations, password changes,
   // imports, the migration of an old database); each stored verifier keeps its own count.

@@ -114,7 +114,7 @@ asio::awaitable<void> run_session(TlsStream& stream, Session& session, LiveConne
 
 asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worker,
                                            const ConnectionServices& services,
-                                           asio::ssl::context& tls) {
+                                           std::shared_ptr<asio::ssl::context> tls) {
   struct Release {
     std::atomic<std::size_t>* counter;
     ~Release() { counter->fetch_sub(1, std::memory_order_relaxed); }
@@ -126,11 +126,15 @@ asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worke
     co_return;
   }
   socket.set_option(tcp::no_delay(true), ec);
-  TlsStream stream(std::move(socket), tls);
+  TlsStream stream(std::move(socket), *tls);
   Session session(*services.session_context, format_peer(remote));
   LiveConnection live;
   live.session = &session;
-  live.socket = &stream.next_layer();
+  live.target = &stream.next_layer();
+  live.interrupt = [](void* socket) {
+    std::error_code ignored;
+    static_cast<LoopSocket*>(socket)->cancel(ignored);  // the pending operation ends
+  };
   worker.connections.push_back(&live);
   struct Unlink {
     ConnectionList& list;

@@ -5,13 +5,16 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/ssl/context.hpp>
+#include <memory>
 
 #include "server/connection.hpp"
 
 namespace tsna {
 
+// `tls` is the context current when the connection was accepted; the connection holds it to
+// the end, whatever a reload swaps in meanwhile.
 asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worker,
                                            const ConnectionServices& services,
-                                           asio::ssl::context& tls);
+                                           std::shared_ptr<asio::ssl::context> tls);
 
 }  // namespace tsna

@@ -51,6 +51,14 @@ TEST(Report, JsonCarriesEveryFigureOnOneLine) {
             std::string::npos);
   EXPECT_NE(json.find("\"bytes_per_idle_connection\":2048.0}"), std::string::npos);
   EXPECT_NE(json.find("\"commands_sent\":[\"sum 1 2 3\"]"), std::string::npos);
+  EXPECT_NE(json.find("\"pattern\":\"window\","), std::string::npos);
+}
+
+TEST(Report, JsonAndTextNameTheBatchPattern) {
+  BenchResult r = sample();
+  r.options.pattern = Pattern::kBatch;
+  EXPECT_NE(format_json(r).find("\"pattern\":\"batch\","), std::string::npos);
+  EXPECT_NE(format_text(r).find("(batch)"), std::string::npos);
 }
 
 TEST(Report, JsonEscapesTheFirstError) {

@@ -60,6 +60,19 @@ TEST(BenchRun, PipelinedMixOfCommandsCountsEveryReplyAndOnlyRealErrors) {
   EXPECT_LT(r.replies_400, r.commands / 2);
 }
 
+TEST(BenchRun, BatchPatternSendsWholeBatchesAndCountsEveryReply) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data");
+  BenchOptions o = short_run(server.port());
+  o.depth = 16;
+  o.pattern = Pattern::kBatch;
+  const BenchResult r = run_bench(o);
+  EXPECT_EQ(r.first_error, "");
+  EXPECT_GT(r.commands, 0u);
+  EXPECT_EQ(r.errors(), 0u);
+  EXPECT_EQ(r.latency.count(), r.commands);
+}
+
 TEST(BenchRun, LoginRateModeCompletesLogins) {
   TempDir dir;
   ServerProcess server(dir.path() / "data");

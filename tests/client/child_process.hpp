@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/test_client.hpp"  // unused_port()
+
 namespace tsna::testing {
 
 // PATH, HOME, TERM=dumb and LANG=C.UTF-8, with `extra` added or replacing; nothing else from
@@ -70,8 +72,5 @@ class PtyProcess {
   std::size_t matched_ = 0;
   int status_ = -1;
 };
-
-// A port on 127.0.0.1 that nothing listens on (bound once, then closed).
-std::uint16_t unused_port();
 
 }  // namespace tsna::testing

@@ -298,7 +298,8 @@ TEST_F(BruteForce, UnknownAndKnownUsersGetTheSameRepliesInTheSameTime) {
     }
     c->send(batch);
     for (int i = 0; i < tries; ++i) {
-      ASSERT_EQ(c->read_reply(),
+      // Each registration costs a PBKDF2 derivation on the store thread: a generous wait.
+      ASSERT_EQ(c->read_reply(std::chrono::seconds(60)),
                 "200:Your Registered Username is known" + std::to_string(i) + "\n");
     }
   }

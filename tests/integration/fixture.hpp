@@ -3,16 +3,15 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <array>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "auth/ntlm.hpp"
 #include "support/server_process.hpp"
+#include "support/shell_command.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_client.hpp"
 
@@ -21,24 +20,10 @@ namespace tsna::testing {
 inline constexpr std::string_view kHash123456 = "910f4aff69c6c642b3756489bb81a945";
 inline constexpr std::string_view kHash123 = "b3358c3dc3c4b063dd668b7f6620c3d2";
 
-struct CommandResult {
-  int status;
-  std::string output;
-};
-
 // Runs tsna-server with `args` (not waiting for a "listening on" line), capturing stdout and
 // stderr together.
 inline CommandResult run_server_command(const std::string& args) {
-  const std::string cmd = server_binary().string() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
-    out.append(buf, n);
-  }
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return run_shell(server_binary().string() + " " + args + " 2>&1");
 }
 
 class ServerTest : public ::testing::Test {

@@ -28,10 +28,20 @@ std::filesystem::path client_binary() {
 ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
                              std::vector<std::string> extra_args) {
   stderr_path_ = data_dir.parent_path() / (data_dir.filename().string() + ".stderr");
-  std::vector<std::string> args = {
-      server_binary().string(), "--bind", "127.0.0.1", "--port", "0", "--data-dir",
-      data_dir.string()};
+  std::vector<std::string> args = {"--bind", "127.0.0.1",  "--port",
+                                   "0",      "--data-dir", data_dir.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  launch(args, true);
+}
+
+ServerProcess::ServerProcess(const ServerLaunch& launch_with) {
+  stderr_path_ = launch_with.stderr_file;
+  launch(launch_with.args, launch_with.wait_for_listening);
+}
+
+void ServerProcess::launch(const std::vector<std::string>& server_args, bool wait_for_listening) {
+  std::vector<std::string> args = {server_binary().string()};
+  args.insert(args.end(), server_args.begin(), server_args.end());
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
@@ -57,9 +67,13 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
     _exit(127);
   }
   close(out[1]);
+  if (!wait_for_listening) {
+    close(out[0]);  // the server's stdout lines then go nowhere (SIGPIPE is ignored there)
+    return;
+  }
   // The first line gives the port; a "(tls)" line follows at once when --tls-port is given.
   const bool want_tls_line =
-      std::find(extra_args.begin(), extra_args.end(), "--tls-port") != extra_args.end();
+      std::find(server_args.begin(), server_args.end(), "--tls-port") != server_args.end();
   std::string text;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   const auto lines_wanted = want_tls_line ? 2 : 1;
@@ -89,6 +103,7 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
     const bool tls = line.ends_with(" (tls)");
     if (port_ == 0) {
       port_ = port;
+      bind_address_ = line.substr(prefix.size(), colon - prefix.size());
     }
     if (tls) {
       tls_port_ = port;

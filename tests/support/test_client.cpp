@@ -198,4 +198,19 @@ std::string TestClient::tsna2_login(std::string_view user, std::string_view hash
   return verdict;
 }
 
+std::uint16_t unused_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw std::runtime_error("cannot find an unused port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 }  // namespace tsna::testing

@@ -60,4 +60,7 @@ class TestClient {
   std::string buffered_;
 };
 
+// A port on 127.0.0.1 that nothing listens on (bound once, then closed).
+std::uint16_t unused_port();
+
 }  // namespace tsna::testing

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -42,6 +43,18 @@ TestCertificates make_test_certificates(const std::filesystem::path& dir) {
   run("openssl x509 -req -days 2 -in " + d + "/server.csr -CA " + c.ca_cert.string() + " -CAkey " +
       d + "/ca.key -CAcreateserial -extfile " + d + "/san.ext -out " + c.server_cert.string());
   return c;
+}
+
+void issue_server_certificate(const TestCertificates& certs, const std::string& subject,
+                              unsigned serial, const std::filesystem::path& cert,
+                              const std::filesystem::path& key) {
+  const std::filesystem::path dir = certs.ca_cert.parent_path();
+  const std::string csr = (dir / "renewal.csr").string();
+  run("openssl req -newkey rsa:2048 -nodes -subj " + subject + " -keyout " + key.string() +
+      " -out " + csr);
+  run("openssl x509 -req -days 2 -in " + csr + " -CA " + certs.ca_cert.string() + " -CAkey " +
+      (dir / "ca.key").string() + " -set_serial " + std::to_string(serial) + " -extfile " +
+      (dir / "san.ext").string() + " -out " + cert.string());
 }
 
 TlsTestClient::TlsTestClient(std::uint16_t port, const std::filesystem::path& ca_file,
@@ -134,6 +147,31 @@ std::string TlsTestClient::read_line() {
   std::string out = buffered_.substr(0, take);
   buffered_.erase(0, take);
   return out;
+}
+
+std::string TlsTestClient::peer_serial() const {
+  if (ssl_ == nullptr) {
+    return {};
+  }
+  X509* cert = SSL_get1_peer_certificate(as_ssl(ssl_));
+  BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr);
+  char* hex = BN_bn2hex(serial);
+  std::string out(hex);
+  OPENSSL_free(hex);
+  BN_free(serial);
+  X509_free(cert);
+  return out;
+}
+
+std::string TlsTestClient::peer_subject() const {
+  if (ssl_ == nullptr) {
+    return {};
+  }
+  X509* cert = SSL_get1_peer_certificate(as_ssl(ssl_));
+  char buf[256];
+  X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof buf);
+  X509_free(cert);
+  return buf;
 }
 
 std::array<std::uint8_t, 32> TlsTestClient::channel_binding() const {

@@ -1,5 +1,5 @@
-// tls_test_client.hpp - a blocking TLS client for tests (OpenSSL directly), plus a helper that
-// makes a throwaway CA and server certificate with the openssl command line.
+// tls_test_client.hpp - a blocking TLS client for tests (OpenSSL directly), plus helpers that
+// make a throwaway CA and server certificates (and renewals) with the openssl command line.
 #pragma once
 
 #include <array>
@@ -22,6 +22,13 @@ struct TestCertificates {
 // Runs `openssl req`/`openssl x509` in `dir`; throws std::runtime_error if openssl fails.
 TestCertificates make_test_certificates(const std::filesystem::path& dir);
 
+// Issues another certificate for the same names from the CA of `certs`, with a new key, the
+// subject `subject` ("/CN=localhost/O=renewed") and the serial number `serial`; writes `cert`
+// and `key`. For renewal tests. Throws std::runtime_error if openssl fails.
+void issue_server_certificate(const TestCertificates& certs, const std::string& subject,
+                              unsigned serial, const std::filesystem::path& cert,
+                              const std::filesystem::path& key);
+
 class TlsTestClient {
  public:
   // Connects to 127.0.0.1:port and handshakes, verifying the chain against `ca_file` and the
@@ -40,6 +47,10 @@ class TlsTestClient {
   std::string read_line();  // up to and including '\n'
   // The RFC 9266 tls-exporter value of this connection.
   std::array<std::uint8_t, 32> channel_binding() const;
+  // The certificate the server presented: its serial number in hex ("1092") and its subject
+  // ("/CN=localhost"); empty when not connected.
+  std::string peer_serial() const;
+  std::string peer_subject() const;
 
  private:
   int fd_ = -1;

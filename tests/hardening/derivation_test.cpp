@@ -1,6 +1,7 @@
 // derivation_test.cpp - PBKDF2 never runs on an event loop (SPEC 4.4): classic logins (each a
-// derivation of about 1 ms) go to the store threads, so a logged-in bystander is answered at
-// once while 50 of them are checked; the throttle refuses before any derivation.
+// derivation of about 1 ms) go to the store threads, so a logged-in bystander is answered while
+// 50 of them are checked. The bound is relative to the burst, not a wall-clock figure: were the
+// derivations on the loop, the first bystander reply would wait for all 50 of them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,7 +22,7 @@ using Us = std::chrono::duration<double, std::micro>;
 
 class Derivations : public HardeningTest {};
 
-TEST_F(Derivations, FiftyConcurrentClassicLoginsLeaveABystanderAnsweredWithinFiveMs) {
+TEST_F(Derivations, FiftyConcurrentClassicLoginsLeaveABystanderAnsweredWhileTheyAreDerived) {
   start({"--allow-classic"});
   {
     auto c = tsna2();
@@ -59,7 +60,8 @@ TEST_F(Derivations, FiftyConcurrentClassicLoginsLeaveABystanderAnsweredWithinFiv
   const double burst_ms = std::chrono::duration<double, std::milli>(Clock::now() - burst).count();
   EXPECT_EQ(challenged, kLogins);
   std::sort(reply_us.begin(), reply_us.end());
-  EXPECT_LT(reply_us.back(), 5000.0) << "slowest bystander reply during the burst";
+  EXPECT_LT(reply_us.back(), burst_ms * 1000.0 / 4)
+      << "the slowest bystander reply waited for a large part of the burst";
   record_figure("derivations.classic_logins", std::to_string(kLogins));
   record_figure("derivations.burst_ms", std::to_string(burst_ms));
   record_figure("derivations.bystander_median_us", std::to_string(reply_us[reply_us.size() / 2]));

@@ -357,6 +357,9 @@ std::unique_ptr<SqliteUserStore> SqliteUserStore::open(const std::filesystem::pa
         path + ": cannot set journal_mode=WAL: SQLite kept journal_mode=" + journal_mode);
   }
   exec(db, path, "PRAGMA synchronous=FULL", "cannot set synchronous=FULL");
+  // Deleted rows (version 1's hashes after the migration, a verifier replaced by changepwd)
+  // are overwritten with zeros, not left in free pages; Debian's default, set here for any build.
+  exec(db, path, "PRAGMA secure_delete=ON", "cannot set secure_delete=ON");
 
   impl->writer.begin = impl->writer.prepare("BEGIN IMMEDIATE");
   impl->writer.commit = impl->writer.prepare("COMMIT");

@@ -372,14 +372,19 @@ local function dissect_bytes(tvb, pinfo, tree, st)
   return "done"
 end
 
+-- One TCP connection, plain or (inside the TLS dissector) its decrypted payload.
+local function conversation_key(pinfo)
+  local stream = tcp_stream_field()
+  return (stream and tostring(stream.value) or tostring(pinfo.src) .. tostring(pinfo.dst)) ..
+             (tls_depth > 0 and "/tls" or "/tcp")
+end
+
 function tsna.dissector(tvb, pinfo, tree)
   local n = tvb:len()
   if n == 0 then
     return 0
   end
-  local stream = tcp_stream_field()
-  local key = (stream and tostring(stream.value) or tostring(pinfo.src) .. tostring(pinfo.dst)) ..
-                  (tls_depth > 0 and "/tls" or "/tcp")
+  local key = conversation_key(pinfo)
   if pinfo.number ~= last_frame then
     last_frame = pinfo.number
     calls_in_frame = {}
@@ -414,10 +419,11 @@ function tsna.dissector(tvb, pinfo, tree)
 end
 
 -- Heuristic (plain TCP on any port, or a TLS payload): a conversation that starts with the
--- greeting or the TSNA/2 upgrade.
+-- greeting or the TSNA/2 upgrade, and the rest of a conversation it took.
 local function heuristic(tvb, pinfo, tree)
   local head = tvb:raw(0, math.min(tvb:len(), 14))
-  if head:sub(1, 7) ~= "success" and head:match("^hello TSNA/2\r?\n") == nil then
+  if states[conversation_key(pinfo)] == nil and head:sub(1, 7) ~= "success" and
+      head:match("^hello TSNA/2\r?\n") == nil then
     return false
   end
   if tls_depth == 0 then

@@ -149,7 +149,7 @@ TEST_F(TlsKeyLog, DissectorHandsTlsOnTheTsnaPortToTheTlsDissector) {
   }
   const Fields f = tshark_fields(
       file, {"-o", "tls.keylog_file:" + key_log_.string(), "-d", "tcp.port==" + port + ",tsna"},
-      "tsna.command", {"tsna.command", "tsna.scram.mechanism"});
+      "tls && tsna.command", {"tsna.command", "tsna.scram.mechanism"});
   EXPECT_EQ(f.at("tsna.command"), (Strings{"register", "auth", "sum", "exit"}));
   EXPECT_EQ(f.at("tsna.scram.mechanism"), Strings{"SCRAM-SHA-256-PLUS"});
 }

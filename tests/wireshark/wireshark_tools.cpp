@@ -15,6 +15,7 @@
 
 #include "support/pcapng.hpp"
 #include "support/shell_command.hpp"
+#include "support/temp_dir.hpp"
 
 extern char** environ;
 
@@ -121,7 +122,8 @@ void LoopbackCapture::stop() {
 
 TsharkResult run_tshark(const std::filesystem::path& capture,
                         const std::vector<std::string>& args) {
-  const std::filesystem::path err = capture.string() + ".tshark-stderr";
+  const TempDir dir;  // for stderr: never next to the capture (the seed's is in the source tree)
+  const std::filesystem::path err = dir.path() / "tshark-stderr";
   std::string command = TSNA_TSHARK_BIN " -X lua_script:" + shell_quote(dissector_path().string()) +
                         " -r " + shell_quote(capture.string());
   for (const std::string& a : args) {

@@ -268,15 +268,23 @@ local function dissect_bytes(tvb, pinfo, tree, st)
   if st[dir] == "tls" then
     return "tls"
   end
-  pinfo.cols.protocol = "TSNA"
-  local root = tree:add(tsna, tvb())
+  -- The protocol item is added with the first whole message: a segment that only starts one
+  -- is left to TCP's reassembly and shows no TSNA.
+  local root_item = nil
+  local function root()
+    if root_item == nil then
+      root_item = tree:add(tsna, tvb())
+      pinfo.cols.protocol = "TSNA"
+    end
+    return root_item
+  end
   local info = {}
   local off = 0
   while off < n do
     local rest = data:sub(off + 1)
     if from_server then
       if not st.server_seen and rest:sub(1, 7) == "success" then
-        root:add(pf.greeting, tvb(off, 7), "success")
+        root():add(pf.greeting, tvb(off, 7), "success")
         table.insert(info, "Greeting")
         off = off + 7
         st.greeted = true
@@ -292,7 +300,7 @@ local function dissect_bytes(tvb, pinfo, tree, st)
           break
         end
         local line = data:sub(off + 1, nl - 1):gsub("\r$", "")
-        add_reply(root, tvb, off, nl - off, line, st, pinfo, info)
+        add_reply(root(), tvb, off, nl - off, line, st, pinfo, info)
         off = nl
       elseif st.await_challenge and not looks_like_reply(rest) then
         if #rest < kChallengeBytes then
@@ -300,24 +308,24 @@ local function dissect_bytes(tvb, pinfo, tree, st)
           pinfo.desegment_len = kChallengeBytes - #rest
           break
         end
-        root:add(pf.challenge, tvb(off, kChallengeBytes))
+        root():add(pf.challenge, tvb(off, kChallengeBytes))
         table.insert(info, "Challenge " .. tvb(off, kChallengeBytes):bytes():tohex(true))
         off = off + kChallengeBytes
         st.await_challenge, st.await_answer = false, true
       elseif st.hello_sent and rest:sub(1, 11) == "200:TSNA/2\n" then
-        add_reply(root, tvb, off, 10, "200:TSNA/2", st, pinfo, info)
-        root:add(pf.dialect, tvb(off, 11), "TSNA/2 from the next byte on")
+        add_reply(root(), tvb, off, 10, "200:TSNA/2", st, pinfo, info)
+        root():add(pf.dialect, tvb(off, 11), "TSNA/2 from the next byte on")
         off = off + 11
         st.hello_sent, st.s2c = false, "tsna2"
       else
         -- Classic: one read is one reply; no terminator.
         if st.hello_sent then
           st.hello_sent, st.c2s = false, "classic"
-          root:add_proto_expert_info(ef.upgrade_refused)
+          root():add_proto_expert_info(ef.upgrade_refused)
         end
         st.await_challenge = false
         st.s2c = st.s2c or "classic"
-        add_reply(root, tvb, off, #rest, rest:gsub("\n$", ""), st, pinfo, info)
+        add_reply(root(), tvb, off, #rest, rest:gsub("\n$", ""), st, pinfo, info)
         off = n
       end
       st.server_seen = true
@@ -325,7 +333,7 @@ local function dissect_bytes(tvb, pinfo, tree, st)
       if st.c2s == nil then
         local hello = rest:match("^hello TSNA/2\r?\n")
         if hello ~= nil then
-          local item = root:add(pf.hello, tvb(off, #hello), "TSNA/2")
+          local item = root():add(pf.hello, tvb(off, #hello), "TSNA/2")
           item:add(pf.dialect, tvb(off, #hello), "TSNA/2 from the next byte on")
           table.insert(info, "hello TSNA/2")
           off = off + #hello
@@ -339,7 +347,7 @@ local function dissect_bytes(tvb, pinfo, tree, st)
           pinfo.desegment_len = kAnswerBytes - #rest
           break
         end
-        root:add(pf.answer, tvb(off, kAnswerBytes))
+        root():add(pf.answer, tvb(off, kAnswerBytes))
         table.insert(info, "Answer " .. tvb(off, kAnswerBytes):bytes():tohex(true))
         off = off + kAnswerBytes
         st.await_answer = false
@@ -352,7 +360,7 @@ local function dissect_bytes(tvb, pinfo, tree, st)
         end
         local line = data:sub(off + 1, nl - 1):gsub("\r$", "")
         if line:match("^[ \t]*$") == nil then
-          add_request(root, tvb, off, nl - off, line, pinfo, st, "tsna2", info)
+          add_request(root(), tvb, off, nl - off, line, pinfo, st, "tsna2", info)
         end
         off = nl
       else
@@ -360,7 +368,7 @@ local function dissect_bytes(tvb, pinfo, tree, st)
         local nl = data:find("\n", off + 1, true)
         local stop = nl or n
         local line = data:sub(off + 1, nl and nl - 1 or n):gsub("\r$", "")
-        add_request(root, tvb, off, stop - off, line, pinfo, st, "classic", info)
+        add_request(root(), tvb, off, stop - off, line, pinfo, st, "classic", info)
         off = stop
       end
     end

@@ -2,7 +2,12 @@
 -- inside TLS; docs/WIRESHARK.md tells how to load it. Depends on Wireshark's Lua API (4.0) only,
 -- nothing of TSNA's code: the bytes it reads are those of docs/PROTOCOL.md.
 
-local tsna = Proto("tsna", "TSNA remote command protocol")
+local created, tsna = pcall(Proto, "tsna", "TSNA remote command protocol")
+if not created then
+  -- Loaded twice (the package's copy in the plugin folder, and -X lua_script: too): the first
+  -- copy does the work.
+  return
+end
 
 local kDefaultPort = 6016
 local kChallengeBytes = 8 -- classic: raw challenge from the server

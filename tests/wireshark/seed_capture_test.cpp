@@ -4,6 +4,7 @@
 // challenge and answer, and tshark reports no Lua error.
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.hpp"
 #include "wireshark/wireshark_tools.hpp"
 
 namespace tsna::testing {
@@ -68,6 +69,16 @@ TEST(SeedCaptureDissection, ReadsTheSameInTwoPasses) {
   EXPECT_EQ(f.at("tsna.challenge"), (std::vector<std::string>{"9c0c24a6caaf4c59"}));
   EXPECT_EQ(f.at("tsna.answer").size(), 1u);
   EXPECT_EQ(f.at("tsna.code"), (std::vector<std::string>{"200", "200"}));
+}
+
+TEST(SeedCaptureDissection, LoadingTheDissectorTwiceIsNoError) {
+  // As when the package's copy is in the plugin folder and -X lua_script: names another.
+  const TempDir dir;
+  const std::filesystem::path copy = dir.path() / "tsna-copy.lua";
+  std::filesystem::copy_file(dissector_path(), copy);
+  const Fields f = tshark_fields(kSeedCapture, {"-X", "lua_script:" + copy.string()},
+                                 "tsna.challenge", {"tsna.challenge"});
+  EXPECT_EQ(f.at("tsna.challenge"), (std::vector<std::string>{"9c0c24a6caaf4c59"}));
 }
 
 }  // namespace

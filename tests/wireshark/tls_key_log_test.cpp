@@ -1,7 +1,7 @@
 // tls_key_log_test.cpp - SSLKEYLOGFILE (SPEC 7): the tsna client writes its TLS secrets to that
 // file (mode 0600, NSS key log lines), and with it tshark decrypts a capture of a TLS session
 // so that the dissector shows the TSNA/2 messages and the channel-bound SCRAM login inside.
-// Needs root for dumpcap, as in CI.
+// The captures need root for dumpcap, as in CI.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,9 +24,6 @@ using Strings = std::vector<std::string>;
 class TlsKeyLog : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) {
-      GTEST_SKIP() << "dumpcap needs root to capture on loopback";
-    }
     certs_ = make_test_certificates(dir_.path());
     key_log_ = dir_.path() / "keys.log";
   }
@@ -48,6 +45,9 @@ class TlsKeyLog : public ::testing::Test {
                                                "", client_environment({}));
     ASSERT_EQ(r.status, 0) << r.out << r.err;
   }
+
+  // Captures on loopback need root (dumpcap), as CI has.
+  static bool can_capture() { return geteuid() == 0; }
 
   TempDir dir_;
   TestCertificates certs_;
@@ -83,6 +83,9 @@ TEST_F(TlsKeyLog, ClientAppendsTls13SecretsToAFileOnlyItsOwnerCanRead) {
 }
 
 TEST_F(TlsKeyLog, TsharkDecryptsATlsPortSessionAndTheDissectorShowsTheBoundLogin) {
+  if (!can_capture()) {
+    GTEST_SKIP() << "dumpcap needs root to capture on loopback";
+  }
   ServerProcess server(dir_.path() / "data",
                        {"--tls-cert", certs_.server_cert.string(), "--tls-key",
                         certs_.server_key.string(), "--tls-port", "0"});
@@ -132,6 +135,9 @@ TEST_F(TlsKeyLog, TsharkDecryptsATlsPortSessionAndTheDissectorShowsTheBoundLogin
 }
 
 TEST_F(TlsKeyLog, DissectorHandsTlsOnTheTsnaPortToTheTlsDissector) {
+  if (!can_capture()) {
+    GTEST_SKIP() << "dumpcap needs root to capture on loopback";
+  }
   // TLS on the main port (no --tls-port): Decode As TSNA, and the dissector finds TLS records
   // and passes them on; the decrypted payload comes back through the heuristic (greeting).
   ServerProcess server(dir_.path() / "data", {"--tls-cert", certs_.server_cert.string(),

@@ -82,8 +82,8 @@ TEST(DebianPackage, HoldsExactlyTheseFilesWithTheseModes) {
   // The dissector, in Wireshark's global Lua plugin folder of this architecture.
   const std::string lib =
       "./usr/lib/" + lines_of(run_shell("dpkg-architecture -qDEB_HOST_MULTIARCH").output)[0] + "/";
-  for (const std::string& dir :
-       std::vector<std::string>{"./usr/lib/", lib, lib + "wireshark/", lib + "wireshark/plugins/"}) {
+  for (const std::string& dir : std::vector<std::string>{"./usr/lib/", lib, lib + "wireshark/",
+                                                         lib + "wireshark/plugins/"}) {
     expected.push_back("drwxr-xr-x root/root " + dir);
   }
   expected.push_back("-rw-r--r-- root/root " + lib + "wireshark/plugins/tsna.lua");

@@ -27,13 +27,11 @@ endif()
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/tsna-server.service
         DESTINATION ${TSNA_SYSTEMD_UNIT_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/tsna-server.conf DESTINATION ${TSNA_CONFIG_DIR})
-# The Wireshark dissector, contrib/wireshark/tsna.lua, once it exists (the glob is checked at
-# each build): Wireshark loads Lua plugins from its global plugin folder,
-# /usr/lib/<multiarch>/wireshark/plugins on Debian.
-file(GLOB dissector CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/contrib/wireshark/tsna.lua)
-if(dissector)
-  install(FILES ${dissector} DESTINATION lib/${CMAKE_LIBRARY_ARCHITECTURE}/wireshark/plugins)
-endif()
+# The Wireshark dissector (docs/WIRESHARK.md): in Wireshark's global Lua plugin folder, which
+# Debian's wireshark and tshark read at start (`tshark -G folders`), so that an installed package
+# shows TSNA in Wireshark with nothing to configure.
+install(FILES ${PROJECT_SOURCE_DIR}/contrib/wireshark/tsna.lua
+        DESTINATION lib/${CMAKE_LIBRARY_ARCHITECTURE}/wireshark/plugins)
 
 # Man pages and documents, compressed as Debian wants them (gzip -9, no name or time stamp).
 set(gzipped_dir ${PROJECT_BINARY_DIR}/gzipped)
@@ -54,7 +52,7 @@ tsna_gzip(${PROJECT_SOURCE_DIR}/man/tsna-bench.1 tsna-bench.1 ${CMAKE_INSTALL_MA
 tsna_gzip(${PROJECT_SOURCE_DIR}/man/tsna-server.8 tsna-server.8 ${CMAKE_INSTALL_MANDIR}/man8)
 tsna_gzip(${PROJECT_SOURCE_DIR}/packaging/changelog changelog.Debian ${tsna_doc_dir})
 foreach(doc README.md docs/OPERATIONS.md docs/SPEC.md docs/PROTOCOL.md docs/SECURITY.md
-            docs/CLIENT.md)
+            docs/CLIENT.md docs/WIRESHARK.md)
   get_filename_component(doc_name ${doc} NAME)
   tsna_gzip(${PROJECT_SOURCE_DIR}/${doc} ${doc_name} ${tsna_doc_dir})
 endforeach()

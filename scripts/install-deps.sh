@@ -11,6 +11,8 @@ packages=(
   # tests/packaging: the .deb (dpkg-shlibdeps, lintian), the man pages (mandoc), the unit
   # (systemd-analyze; procps has the kill its ExecReload runs)
   dpkg-dev lintian mandoc systemd procps
+  # tests/wireshark: the Lua dissector under tshark, captures made with dumpcap (as root)
+  tshark wireshark-common
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.
@@ -32,5 +34,7 @@ if [[ $(id -u) -ne 0 ]]; then
   SUDO="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture; the tests capture as root.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

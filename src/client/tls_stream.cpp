@@ -8,6 +8,8 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 
+#include "client/key_log.hpp"
+
 namespace tsna::client {
 namespace {
 
@@ -78,6 +80,7 @@ std::unique_ptr<TlsStream> TlsStream::handshake(std::unique_ptr<TcpStream> tcp,
   }
   SSL_CTX_set_min_proto_version(impl->ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(impl->ctx, SSL_VERIFY_PEER, nullptr);
+  enable_key_log(impl->ctx);
   const int loaded = ca_file ? SSL_CTX_load_verify_locations(impl->ctx, ca_file->c_str(), nullptr)
                              : SSL_CTX_set_default_verify_paths(impl->ctx);
   if (loaded != 1) {

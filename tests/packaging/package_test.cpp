@@ -69,6 +69,7 @@ TEST(DebianPackage, HoldsExactlyTheseFilesWithTheseModes) {
       "-rw-r--r-- root/root ./usr/share/doc/tsna/README.md.gz",
       "-rw-r--r-- root/root ./usr/share/doc/tsna/SECURITY.md.gz",
       "-rw-r--r-- root/root ./usr/share/doc/tsna/SPEC.md.gz",
+      "-rw-r--r-- root/root ./usr/share/doc/tsna/WIRESHARK.md.gz",
       "-rw-r--r-- root/root ./usr/share/doc/tsna/changelog.Debian.gz",
       "-rw-r--r-- root/root ./usr/share/doc/tsna/copyright",
       "drwxr-xr-x root/root ./usr/share/man/",
@@ -78,16 +79,14 @@ TEST(DebianPackage, HoldsExactlyTheseFilesWithTheseModes) {
       "drwxr-xr-x root/root ./usr/share/man/man8/",
       "-rw-r--r-- root/root ./usr/share/man/man8/tsna-server.8.gz",
   };
-  if (std::filesystem::exists(source_path("contrib/wireshark/tsna.lua"))) {
-    const std::string arch =
-        lines_of(run_shell("dpkg-architecture -qDEB_HOST_MULTIARCH").output)[0];
-    const std::string lib = "./usr/lib/" + arch + "/";
-    for (const std::string& dir : std::vector<std::string>{"./usr/lib/", lib, lib + "wireshark/",
-                                                           lib + "wireshark/plugins/"}) {
-      expected.push_back("drwxr-xr-x root/root " + dir);
-    }
-    expected.push_back("-rw-r--r-- root/root " + lib + "wireshark/plugins/tsna.lua");
+  // The dissector, in Wireshark's global Lua plugin folder of this architecture.
+  const std::string lib =
+      "./usr/lib/" + lines_of(run_shell("dpkg-architecture -qDEB_HOST_MULTIARCH").output)[0] + "/";
+  for (const std::string& dir : std::vector<std::string>{"./usr/lib/", lib, lib + "wireshark/",
+                                                         lib + "wireshark/plugins/"}) {
+    expected.push_back("drwxr-xr-x root/root " + dir);
   }
+  expected.push_back("-rw-r--r-- root/root " + lib + "wireshark/plugins/tsna.lua");
   const CommandResult listing = run_shell("dpkg-deb -c " + deb());
   ASSERT_EQ(listing.status, 0);
   std::set<std::string> got;
@@ -205,6 +204,20 @@ TEST_F(ExtractedPackage, ManPagesChangelogAndConfigurationAreTheCommittedOnes) {
             read_text(source_path("packaging/tsna-server.conf")));
   EXPECT_EQ(read_text(root() / "lib/systemd/system/tsna-server.service"),
             read_text(source_path("packaging/tsna-server.service")));
+}
+
+TEST_F(ExtractedPackage, DissectorIsTheCommittedOneWhereWiresharkLoadsLuaPluginsFrom) {
+  // Debian's tshark names its global Lua plugin folder; the package puts tsna.lua there.
+  const std::string folders = run_shell("tshark -G folders 2>/dev/null").output;
+  const std::string label = "Global Lua Plugins:";
+  const std::size_t at = folders.find(label);
+  ASSERT_NE(at, std::string::npos) << folders;
+  std::string dir = folders.substr(at + label.size());
+  dir = dir.substr(0, dir.find('\n'));
+  dir.erase(0, dir.find_first_not_of(" \t"));
+  ASSERT_TRUE(dir.starts_with("/")) << dir;
+  EXPECT_EQ(read_text(root() / dir.substr(1) / "tsna.lua"),
+            read_text(source_path("contrib/wireshark/tsna.lua")));
 }
 
 TEST_F(ExtractedPackage, SystemdAnalyzeVerifiesTheUnitAgainstThePackagedFiles) {

@@ -130,6 +130,7 @@ asio::awaitable<StepResult> read_greeting(tcp::socket& socket, std::string& in) 
     // "400:Too many connections\n" comes instead of the greeting; show all of it.
     char buf[256];
     std::error_code ignored;
+    socket.non_blocking(true, ignored);  // what is there now, never a wait (login connections)
     const std::size_t more = socket.read_some(asio::buffer(buf), ignored);
     in.append(buf, ignored ? 0 : more);
     co_return refused("greeting", in);
@@ -240,7 +241,12 @@ asio::awaitable<StepResult> open_session(tcp::socket& socket, const Shared& s, s
   }
   std::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  socket.non_blocking(true, ignored);
+  if (s.options.mode != Mode::kLogins) {
+    // The load loop writes with write_some and must get would_block, not a wait. A login
+    // connection makes asynchronous calls only (Asio made the descriptor non-blocking for
+    // the connect already): one ioctl per login fewer.
+    socket.non_blocking(true, ignored);
+  }
   in.clear();
   if (s.options.target == Target::kRedis) {
     co_return std::nullopt;

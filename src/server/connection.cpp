@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 namespace tsna {
 namespace {
@@ -116,6 +117,13 @@ class PlainConnection final : public PlainLoop::Handler {
           }
           continue;
         case Want::kStore:
+          // A lookup or a count the store answers from memory (a login's verifier, its
+          // throttle count) is done here and now: no handler posted, no extra loop turn.
+          if (std::optional<StoreResult> now =
+                  services_.store->run_if_immediate(session_.store_request())) {
+            session_.on_store_done(std::move(*now));
+            continue;
+          }
           state_ = State::kStore;
           live_.waiting = false;
           services_.store->async_run(
@@ -173,7 +181,7 @@ class PlainConnection final : public PlainLoop::Handler {
       return false;
     }
     if (n <= 0) {
-      finish();  // end of stream or reset: a normal end
+      finish(/*peer_gone=*/true);  // end of stream or reset: a normal end
       return false;
     }
     const auto got = static_cast<std::size_t>(n);
@@ -248,10 +256,14 @@ class PlainConnection final : public PlainLoop::Handler {
     });
   }
 
-  void finish() {
+  // `peer_gone`: a read found the end of the stream or a reset, so there is nothing left to
+  // shut down; close() alone ends the connection (one system call per connection fewer).
+  void finish(bool peer_gone = false) {
     worker_.plain.forget(this);
     worker_.connections.remove(&live_);
-    ::shutdown(fd_, SHUT_RDWR);
+    if (!peer_gone) {
+      ::shutdown(fd_, SHUT_RDWR);
+    }
     ::close(fd_);
     services_.open_connections->fetch_sub(1, std::memory_order_relaxed);
     --worker_.plain_connections;
@@ -325,8 +337,7 @@ void WorkerState::begin_stopping() {
 
 void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
                             const ConnectionServices& services) {
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // TCP_NODELAY comes from the listening socket (server.cpp's listen_on): Linux copies it.
   PlainConnection* c = nullptr;
   try {
     c = new PlainConnection(fd, worker, services, peer);

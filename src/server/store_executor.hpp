@@ -12,6 +12,7 @@
 #include <asio/post.hpp>
 #include <atomic>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -62,6 +63,16 @@ class StoreExecutor {
           });
         },
         token, std::move(request));
+  }
+
+  // The result at once, on the caller's thread, for a request that never blocks (is_immediate:
+  // a lookup or a count kept in memory); nullopt for any other, which goes to async_run. The
+  // caller continues with the result itself instead of being posted a handler.
+  std::optional<StoreResult> run_if_immediate(const StoreRequest& request) {
+    if (!is_immediate(request, work_)) {
+      return std::nullopt;
+    }
+    return run_now(request);
   }
 
   // Finishes the queued work and stops the threads. Idempotent.

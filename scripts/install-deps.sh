@@ -11,6 +11,8 @@ packages=(
   # tests/packaging: the .deb (dpkg-shlibdeps, lintian), the man pages (mandoc), the unit
   # (systemd-analyze; procps has the kill its ExecReload runs)
   dpkg-dev lintian mandoc systemd procps
+  # tests/integration/metrics_test.cpp: promtool checks a scrape of --metrics
+  prometheus
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.

@@ -13,6 +13,8 @@ packages=(
   dpkg-dev lintian mandoc systemd procps
   # tests/wireshark: the Lua dissector under tshark, captures made with dumpcap (as root)
   tshark wireshark-common
+  # tests/integration/metrics_test.cpp: promtool checks a scrape of --metrics
+  prometheus
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.

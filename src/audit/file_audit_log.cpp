@@ -307,6 +307,7 @@ void FileAuditLog::run_writer() {
     reopens_handled_ = reopens;
     if (ok) {
       written_records_ = taken;
+      written_total_.store(taken, std::memory_order_relaxed);
     } else {
       ++failed_passes_;
     }

@@ -77,6 +77,8 @@ class FileAuditLog final : public AuditSink {
   // Records not written because the buffer was over max_buffered_bytes (or recorded after
   // close()).
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  // Records written to the file so far (read by the metrics, from any thread).
+  std::uint64_t written() const { return written_total_.load(std::memory_order_relaxed); }
   // Failed write() and reopen attempts.
   std::uint64_t write_errors() const { return write_errors_.load(std::memory_order_relaxed); }
 
@@ -111,6 +113,7 @@ class FileAuditLog final : public AuditSink {
   bool writer_done_ = false;
 
   std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> written_total_{0};  // written_records_, for reading without mu_
   std::atomic<std::uint64_t> write_errors_{0};
 
   std::mutex close_mu_;

@@ -151,6 +151,14 @@ constexpr std::array<CommandSpec, 14> kCommands{{
     {"divide", false, true, &on_calc<Operation::kDivide>},
 }};
 
+constexpr auto kCommandNames = [] {
+  std::array<std::string_view, kCommands.size()> names{};
+  for (std::size_t i = 0; i < kCommands.size(); ++i) {
+    names[i] = kCommands[i].name;
+  }
+  return names;
+}();
+
 }  // namespace
 
 Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& scratch) {
@@ -175,6 +183,10 @@ Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& 
     }
   }
   return fail(invalid_command(ctx));
+}
+
+std::span<const std::string_view> command_names() {
+  return kCommandNames;
 }
 
 }  // namespace tsna

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -44,5 +45,8 @@ struct Outcome {
 // must be assembled (numbers, user names) are written to `scratch`, which `text` may view.
 // Never allocates once `scratch` has grown to the longest reply.
 Outcome dispatch(std::string_view line, const CommandContext& ctx, std::string& scratch);
+
+// The names in the command table (SPEC 2.1), in its order: the metrics label them.
+std::span<const std::string_view> command_names();
 
 }  // namespace tsna

@@ -265,7 +265,7 @@ class PlainConnection final : public PlainLoop::Handler {
       ::shutdown(fd_, SHUT_RDWR);
     }
     ::close(fd_);
-    services_.open_connections->fetch_sub(1, std::memory_order_relaxed);
+    services_.connection_ended(metrics::PortKind::kPlain);
     --worker_.plain_connections;
     WorkerState& worker = worker_;
     delete this;
@@ -343,7 +343,7 @@ void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
     c = new PlainConnection(fd, worker, services, peer);
   } catch (const std::exception& e) {
     ::close(fd);
-    services.open_connections->fetch_sub(1, std::memory_order_relaxed);
+    services.connection_ended(metrics::PortKind::kPlain);
     log_connection_error(e.what());
     return;
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/registry.hpp"
 #include "server/plain_loop.hpp"
 #include "server/store_executor.hpp"
 #include "session/session.hpp"
@@ -77,6 +78,15 @@ struct ConnectionServices {
   const SessionContext* session_context = nullptr;
   StoreExecutor* store = nullptr;
   std::atomic<std::size_t>* open_connections = nullptr;  // decremented when the connection ends
+  metrics::Registry* metrics = nullptr;                  // counts it closed, when set
+
+  // A connection admitted by the acceptor has ended (or could not start). Call once for each.
+  void connection_ended(metrics::PortKind kind) const {
+    open_connections->fetch_sub(1, std::memory_order_relaxed);
+    if (metrics != nullptr) {
+      metrics->local().connections_closed[static_cast<std::size_t>(kind)].add();
+    }
+  }
 };
 
 // Serves one accepted plain connection (a non-blocking socket this call takes over; `peer` as

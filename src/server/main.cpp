@@ -16,6 +16,7 @@
 
 #include "common/version.hpp"
 #include "server/embedded_store.hpp"
+#include "server/metrics_http.hpp"
 #include "server/server.hpp"
 #include "server/service_notify.hpp"
 #include "store/data_dir.hpp"
@@ -33,6 +34,7 @@ struct CommandLine {
   std::string tls_cert;
   std::string tls_key;
   std::uint16_t tls_port = 0;
+  std::string metrics;
   bool print_config = false;
   std::string users_file;
   CLI::App* import_cmd = nullptr;
@@ -78,10 +80,19 @@ void add_options(CLI::App& app, CommandLine& cl) {
   key_opt->needs(cert_opt);
   app.add_option("--tls-port", cl.tls_port, "Speak TLS on this port and keep --port plain")
       ->needs(cert_opt);
+  app.add_option("--metrics", cl.metrics,
+                 "Serve Prometheus metrics (GET /metrics) and GET /health on ADDR:PORT "
+                 "(a bare PORT: 127.0.0.1)")
+      ->type_name("ADDR:PORT")
+      ->check(
+          [](const std::string& text) {
+            return tsna::parse_listen_address(text) ? std::string()
+                                                    : "expected ADDR:PORT, [IPv6]:PORT or PORT";
+          },
+          "");
 
-  cl.import_cmd =
-      app.add_subcommand("import-users",
-                         "Import a users file (name:hash or name:SCRAM-SHA-256$... lines)");
+  cl.import_cmd = app.add_subcommand(
+      "import-users", "Import a users file (name:hash or name:SCRAM-SHA-256$... lines)");
   cl.import_cmd->add_option("FILE", cl.users_file, "The users file")->required();
   cl.export_cmd =
       app.add_subcommand("export-users", "Export all users as name:SCRAM-SHA-256$... lines");
@@ -223,6 +234,12 @@ int serve(tsna::ServerOptions options) {
   if (const auto tls_port = server.tls_port()) {
     listening += "\nlistening on " + options.bind + ":" + std::to_string(*tls_port) + " (tls)";
   }
+  if (const auto metrics_port = server.metrics_port()) {
+    // After the listening lines, which scripts read first.
+    const std::string& host = options.metrics->host;
+    listening += "\nmetrics on " + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                 ":" + std::to_string(*metrics_port);
+  }
 
   std::function<void(const std::error_code&, int)> on_signal = [&](const std::error_code& ec,
                                                                    int sig) {
@@ -248,6 +265,12 @@ int serve(tsna::ServerOptions options) {
                  "tsna-server: warning: %s is not a loopback address and TLS is off: register "
                  "and changepwd send password hashes in clear\n",
                  options.bind.c_str());
+  }
+  if (options.metrics && !is_loopback(options.metrics->host)) {
+    std::fprintf(stderr,
+                 "tsna-server: warning: --metrics %s is not a loopback address: anyone who can "
+                 "reach it reads the counters\n",
+                 options.metrics->host.c_str());
   }
   std::printf("%s\n", listening.c_str());
   std::fflush(stdout);
@@ -281,6 +304,9 @@ int main(int argc, char** argv) {
     options.tls_port = cl.tls_port;
   }
   options.limits.idle_timeout = std::chrono::seconds(cl.idle_seconds);
+  if (!cl.metrics.empty()) {
+    options.metrics = tsna::parse_listen_address(cl.metrics);
+  }
   try {
     if (cl.import_cmd->parsed()) {
       return import_users(cl.users_file, options);

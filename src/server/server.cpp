@@ -28,10 +28,15 @@
 #include "auth/openssl_random.hpp"
 #include "commands/messages.hpp"
 #include "common/file_limit.hpp"
+#include "common/version.hpp"
+#include "metrics/exposition.hpp"
+#include "metrics/registry.hpp"
 #include "server/connection.hpp"
 #include "server/embedded_store.hpp"
+#include "server/metrics_http.hpp"
 #include "server/store_executor.hpp"
 #include "server/tls_connection.hpp"
+#include "session/command_label.hpp"
 #include "store/data_dir.hpp"
 #include "store/sqlite_user_store.hpp"
 
@@ -144,6 +149,12 @@ void log_exception(std::exception_ptr e) {
   }
 }
 
+// GET /health's question (--metrics): can the store be reached? The embedded SQLite store is a
+// file this process holds open, so always; a store on the network answers for itself here.
+bool store_reachable(const UserStore& /*store*/) {
+  return true;
+}
+
 }  // namespace
 
 unsigned default_event_loops() {
@@ -160,6 +171,8 @@ struct Server::Impl {
   std::unique_ptr<AuditSink> audit;
   FileAuditLog* file_audit = nullptr;  // set when `audit` is our own file log
   auth::LoginThrottle throttle;
+  // Counted whether or not --metrics serves them: a count costs a plain increment.
+  metrics::Registry metrics{command_labels()};
   SessionContext session_context;
   std::unique_ptr<StoreExecutor> store_executor;
   ConnectionServices connection_services;  // one for all connections: they keep a reference
@@ -173,7 +186,9 @@ struct Server::Impl {
   std::atomic<std::size_t> open_connections{0};
   std::atomic<bool> stopped{false};
   std::size_t next_worker = 0;
+  std::unique_ptr<MetricsHttpServer> metrics_http;  // --metrics
 
+  std::string scrape() const;
   Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
        std::unique_ptr<AuditSink> given_audit);
   std::shared_ptr<asio::ssl::context> current_tls() const;
@@ -216,10 +231,11 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   session_context.random = &random;
   session_context.audit = audit.get();
   session_context.clock = &clock;
+  session_context.metrics = &metrics;
   store_executor = std::make_unique<StoreExecutor>(
       StoreWorkContext{store.get(), &throttle, &random, options.scram_iterations},
-      store_thread_count(), options.limits.store_queue_capacity);
-  connection_services = {&session_context, store_executor.get(), &open_connections};
+      store_thread_count(), options.limits.store_queue_capacity, &metrics);
+  connection_services = {&session_context, store_executor.get(), &open_connections, &metrics};
 
   raise_file_limit_for(options.limits.max_connections);
   if (options.tls_enabled()) {
@@ -231,6 +247,23 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
     tls_acceptor = std::make_unique<tcp::acceptor>(workers.front()->io);
     listen_on(*tls_acceptor, tcp::endpoint(address, *options.tls_port));
   }
+  if (options.metrics) {
+    metrics_http = std::make_unique<MetricsHttpServer>(
+        *options.metrics,
+        MetricsEndpoints{[this] { return scrape(); }, [this] { return store_reachable(*store); }});
+  }
+}
+
+std::string Server::Impl::scrape() const {
+  metrics::Scrape s;
+  s.totals = metrics.totals();
+  s.command_labels = &metrics.command_labels();
+  if (file_audit != nullptr) {
+    s.audit_written = file_audit->written();
+    s.audit_dropped = file_audit->dropped();
+  }
+  s.version = kVersion;
+  return metrics::render(s);
 }
 
 std::shared_ptr<asio::ssl::context> Server::Impl::current_tls() const {
@@ -275,7 +308,10 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool with_t
 }
 
 void Server::Impl::admit(int fd, const tcp::endpoint& remote, bool with_tls) {
+  const auto kind =
+      static_cast<std::size_t>(with_tls ? metrics::PortKind::kTls : metrics::PortKind::kPlain);
   if (open_connections.load(std::memory_order_relaxed) >= options.limits.max_connections) {
+    metrics.local().connections_rejected[kind].add();
     // Admit at the door (STYLE 5.5): one best-effort line, then close.
     std::string line("400:");
     line.append(msg::kTooManyConnections).push_back('\n');
@@ -285,6 +321,7 @@ void Server::Impl::admit(int fd, const tcp::endpoint& remote, bool with_tls) {
     return;
   }
   open_connections.fetch_add(1, std::memory_order_relaxed);
+  metrics.local().connections_accepted[kind].add();
   Worker& worker = *workers[next_worker];
   next_worker = (next_worker + 1) % workers.size();
   if (with_tls) {
@@ -295,13 +332,14 @@ void Server::Impl::admit(int fd, const tcp::endpoint& remote, bool with_tls) {
       socket.assign(protocol, fd, ec);
       if (ec) {
         ::close(fd);
-        open_connections.fetch_sub(1, std::memory_order_relaxed);
+        connection_services.connection_ended(metrics::PortKind::kTls);
         log_connection_error(ec.message().c_str());
         return;
       }
-      asio::co_spawn(worker.io,
-                     serve_tls_connection(std::move(socket), worker.state, connection_services, tls),
-                     log_exception);
+      asio::co_spawn(
+          worker.io,
+          serve_tls_connection(std::move(socket), worker.state, connection_services, tls),
+          log_exception);
     });
     return;
   }
@@ -349,6 +387,13 @@ std::optional<std::uint16_t> Server::tls_port() const {
   return impl_->tls_acceptor->local_endpoint().port();
 }
 
+std::optional<std::uint16_t> Server::metrics_port() const {
+  if (!impl_->metrics_http) {
+    return std::nullopt;
+  }
+  return impl_->metrics_http->port();
+}
+
 std::size_t Server::open_connections() const {
   return impl_->open_connections.load();
 }
@@ -364,6 +409,9 @@ void Server::run() {
     w->state.plain.start();
     asio::co_spawn(w->io, s.sweep_loop(*w), log_exception);
   }
+  if (s.metrics_http) {
+    s.metrics_http->start();
+  }
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < s.workers.size(); ++i) {
     threads.emplace_back([&io = s.workers[i]->io] { io.run(); });
@@ -376,6 +424,9 @@ void Server::run() {
   s.store_executor->join();
   if (s.file_audit != nullptr) {
     s.file_audit->close();
+  }
+  if (s.metrics_http) {
+    s.metrics_http->stop();
   }
 }
 

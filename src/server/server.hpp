@@ -35,6 +35,9 @@ class Server {
   std::uint16_t port() const;
   // The separate TLS port, when options.tls_port was given (the real one when it was 0).
   std::optional<std::uint16_t> tls_port() const;
+  // The port of GET /metrics and GET /health, when options.metrics was given (the real one
+  // when its port was 0).
+  std::optional<std::uint16_t> metrics_port() const;
 
   // Serves until stop(); then closes every connection, finishes queued store writes and
   // flushes the audit log before returning. Call once.

@@ -11,6 +11,12 @@
 
 namespace tsna {
 
+// An address and port to listen on ("127.0.0.1:9116", "[::1]:9116").
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;  // 0 picks a free port
+};
+
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 6016;  // 0 picks a free port; Server::port() tells which
@@ -26,6 +32,8 @@ struct ServerOptions {
   std::filesystem::path tls_key;
   std::optional<std::uint16_t> tls_port;
   Limits limits;
+  // --metrics: where GET /metrics and GET /health are served (metrics_http.hpp); unset: nowhere.
+  std::optional<ListenAddress> metrics;
 
   bool tls_enabled() const { return !tls_cert.empty(); }
 };

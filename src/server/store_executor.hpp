@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/registry.hpp"
 #include "session/session.hpp"
 #include "session/store_work.hpp"
 
@@ -26,8 +27,10 @@ namespace tsna {
 class StoreExecutor {
  public:
   // `threads` store threads (at least one), each at a lower scheduling priority than the event
-  // loops, and at most `queue_capacity` requests queued or running at once.
-  StoreExecutor(StoreWorkContext work, std::size_t threads, std::size_t queue_capacity);
+  // loops, and at most `queue_capacity` requests queued or running at once. With `metrics`, each
+  // request is counted by operation and outcome, and the time of those that ran.
+  StoreExecutor(StoreWorkContext work, std::size_t threads, std::size_t queue_capacity,
+                metrics::Registry* metrics = nullptr);
   ~StoreExecutor();
   StoreExecutor(const StoreExecutor&) = delete;
   StoreExecutor& operator=(const StoreExecutor&) = delete;
@@ -53,6 +56,7 @@ class StoreExecutor {
           }
           if (pending_.fetch_add(1, std::memory_order_relaxed) >= queue_capacity_) {
             pending_.fetch_sub(1, std::memory_order_relaxed);
+            count_refused(req);
             deliver(StoreResult{StoreOutcome::kUnavailable, std::nullopt});
             return;
           }
@@ -80,8 +84,10 @@ class StoreExecutor {
 
  private:
   StoreResult run_now(const StoreRequest& request);
+  void count_refused(const StoreRequest& request);
 
   StoreWorkContext work_;
+  metrics::Registry* const metrics_;
   const std::size_t queue_capacity_;
   std::atomic<std::size_t> pending_{0};  // queued or running on the store threads
   asio::io_context io_;

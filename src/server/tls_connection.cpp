@@ -116,9 +116,9 @@ asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worke
                                            const ConnectionServices& services,
                                            std::shared_ptr<asio::ssl::context> tls) {
   struct Release {
-    std::atomic<std::size_t>* counter;
-    ~Release() { counter->fetch_sub(1, std::memory_order_relaxed); }
-  } release{services.open_connections};
+    const ConnectionServices& services;
+    ~Release() { services.connection_ended(metrics::PortKind::kTls); }
+  } release{services};
 
   std::error_code ec;
   const tcp::endpoint remote = socket.remote_endpoint(ec);

@@ -10,6 +10,7 @@
 #include "commands/messages.hpp"
 #include "common/words.hpp"
 #include "protocol/handshake.hpp"
+#include "session/command_label.hpp"
 #include "session/login.hpp"
 
 namespace tsna {
@@ -41,7 +42,8 @@ Session::Session(const SessionContext& ctx, std::string_view peer)
       classic_(ctx.limits.max_line_bytes),
       last_message_(ctx.clock->now()),
       now_(last_message_),
-      wall_now_(ctx.clock->wall_now()) {}
+      wall_now_(ctx.clock->wall_now()),
+      metrics_(ctx.metrics != nullptr ? &ctx.metrics->local() : nullptr) {}
 
 Session::~Session() = default;
 
@@ -236,7 +238,9 @@ void Session::on_store_done(StoreResult result) {
       s->request.kind == StoreRequest::Kind::kRecordSuccess) {
     // The verdict stands whatever became of its count (a count the store could not take is
     // lost; the login's outcome is not).
-    if (s->request.kind == StoreRequest::Kind::kRecordSuccess) {
+    const bool success = s->request.kind == StoreRequest::Kind::kRecordSuccess;
+    count_login(success ? metrics::LoginOutcome::kOk : metrics::LoginOutcome::kFailed);
+    if (success) {
       user_ = s->request.name;
       audit_identity_ = 0;
     }
@@ -254,16 +258,20 @@ void Session::on_store_done(StoreResult result) {
 }
 
 void Session::finish_store_command(const StoreRequest& request, StoreResult result) {
+  const bool login_lookup = request.kind == StoreRequest::Kind::kFind ||
+                            request.kind == StoreRequest::Kind::kCheckPassword;
   switch (result.outcome) {
     case StoreOutcome::kFailed:
-      respond(Code::kFail, msg::kStoreFailed);
-      login_.reset();
-      return;
     case StoreOutcome::kUnavailable:
-      respond(Code::kFail, msg::kServiceUnavailable);
+      if (login_lookup) {
+        count_login(metrics::LoginOutcome::kUnavailable);
+      }
+      respond(Code::kFail, result.outcome == StoreOutcome::kFailed ? msg::kStoreFailed
+                                                                   : msg::kServiceUnavailable);
       login_.reset();
       return;
     case StoreOutcome::kThrottled:
+      count_login(metrics::LoginOutcome::kThrottled);
       login_.reset();
       respond_throttled(result.wait);
       return;
@@ -328,7 +336,16 @@ void Session::respond(Code code, std::string_view text) {
   audit(static_cast<int>(code));
 }
 
+void Session::count_login(metrics::LoginOutcome outcome) {
+  if (metrics_ != nullptr) {
+    metrics_->count_login(dialect_, outcome);
+  }
+}
+
 void Session::audit(int code) {
+  if (metrics_ != nullptr) {
+    metrics_->count_command(command_label(answering_.cmd, answering_.is_answer), code);
+  }
   AuditEvent e;
   e.ts = wall_now_;
   e.peer = peer_;

@@ -20,6 +20,7 @@
 #include "common/dialect.hpp"
 #include "common/limits.hpp"
 #include "common/random_source.hpp"
+#include "metrics/registry.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/reply.hpp"
 #include "store/user_store.hpp"
@@ -37,6 +38,9 @@ struct SessionContext {
   RandomSource* random = nullptr;
   AuditSink* audit = nullptr;
   const Clock* clock = nullptr;
+  // Counts replies and logins when set; each session counts into the shard of the thread that
+  // made it (the event loop that drives it).
+  metrics::Registry* metrics = nullptr;
 };
 
 // What the I/O layer must do next. After writing output() fully it calls on_output_sent().
@@ -161,8 +165,11 @@ class Session {
   void expire_classic_challenge();
 
   // Sends the reply to the message being answered (answering_) and writes its audit record
-  // with the reply's code: every reply a peer's message gets goes through here.
+  // with the reply's code (and counts it in the metrics): every reply a peer's message gets
+  // goes through here.
   void respond(Code code, std::string_view text);
+  // Counts a login's outcome in the metrics (when counted).
+  void count_login(metrics::LoginOutcome outcome);
   // The audit record of answering_ when its reply is not a coded one (code 0: the classic
   // challenge's raw bytes).
   void audit(int code);
@@ -188,6 +195,7 @@ class Session {
   std::unique_ptr<Login> login_;
   std::unique_ptr<Stored> stored_;
   std::unique_ptr<std::array<std::uint8_t, 32>> channel_binding_;
+  metrics::Shard* metrics_;  // ctx_.metrics' shard of this thread, or null
 };
 
 }  // namespace tsna

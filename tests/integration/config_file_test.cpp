@@ -77,6 +77,10 @@ TEST_F(ConfigFile, EveryOptionSetInTheFileEqualsItsFlag) {
        "--tls-cert " + pem + " --tls-key " + pem + " --tls-port 6017",
        "tls-cert = \"" + pem + "\"\ntls-key = \"" + pem + "\"\ntls-port = 6017\n",
        "tls-cert=\"" + pem + "\"\ntls-key=\"" + pem + "\"\ntls-port=6017\n"},
+      {{"--metrics"},
+       "--metrics 127.0.0.1:9116",
+       "metrics = \"127.0.0.1:9116\"\n",
+       "metrics=\"127.0.0.1:9116\"\n"},
   };
   std::set<std::string> covered = {"-h", "--help", "--version", "--config", "--print-config"};
   for (const Setting& s : settings) {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace tsna::testing {
@@ -71,12 +72,16 @@ void ServerProcess::launch(const std::vector<std::string>& server_args, bool wai
     close(out[0]);  // the server's stdout lines then go nowhere (SIGPIPE is ignored there)
     return;
   }
-  // The first line gives the port; a "(tls)" line follows at once when --tls-port is given.
-  const bool want_tls_line =
-      std::find(server_args.begin(), server_args.end(), "--tls-port") != server_args.end();
+  // The first line gives the port; a "(tls)" line follows at once when --tls-port is given,
+  // then a "metrics on" line with --metrics.
+  const auto given = [&server_args](std::string_view flag) {
+    return std::find(server_args.begin(), server_args.end(), flag) != server_args.end();
+  };
+  const bool want_tls_line = given("--tls-port");
+  const bool want_metrics_line = given("--metrics");
   std::string text;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  const auto lines_wanted = want_tls_line ? 2 : 1;
+  const auto lines_wanted = 1 + (want_tls_line ? 1 : 0) + (want_metrics_line ? 1 : 0);
   while (std::count(text.begin(), text.end(), '\n') < lines_wanted) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -93,9 +98,14 @@ void ServerProcess::launch(const std::vector<std::string>& server_args, bool wai
   }
   close(out[0]);
   const std::string prefix = "listening on ";
+  const std::string metrics_prefix = "metrics on ";
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     const std::size_t colon = line.rfind(':');
+    if (line.rfind(metrics_prefix, 0) == 0 && colon != std::string::npos) {
+      metrics_port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+      continue;
+    }
     if (line.rfind(prefix, 0) != 0 || colon == std::string::npos) {
       continue;
     }

@@ -40,6 +40,8 @@ class ServerProcess {
   const std::string& bind_address() const { return bind_address_; }
   // The port announced with "(tls)": the main port under --tls-cert alone, or --tls-port's.
   std::uint16_t tls_port() const { return tls_port_; }
+  // The port of the "metrics on" line that --metrics adds after them (0 without --metrics).
+  std::uint16_t metrics_port() const { return metrics_port_; }
   pid_t pid() const { return pid_; }
 
   // Sends SIGTERM and waits; returns the exit status (or 128+signal).
@@ -56,6 +58,7 @@ class ServerProcess {
   std::string bind_address_;
   std::uint16_t port_ = 0;
   std::uint16_t tls_port_ = 0;
+  std::uint16_t metrics_port_ = 0;
   std::filesystem::path stderr_path_;
 };
 

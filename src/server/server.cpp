@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -33,6 +34,9 @@
 #include "server/store_executor.hpp"
 #include "server/tls_connection.hpp"
 #include "store/data_dir.hpp"
+#include "store/postgres_connection.hpp"
+#include "store/postgres_throttle.hpp"
+#include "store/postgres_user_store.hpp"
 #include "store/sqlite_user_store.hpp"
 
 namespace tsna {
@@ -130,6 +134,10 @@ std::size_t store_thread_count() {
   return cores <= 2 ? 1 : cores / 2;
 }
 
+// With the shared store the store threads mostly wait for PostgreSQL's round trips, not for a
+// CPU: a few more keep logins flowing (docs/ARCHITECTURE.md, "The shared store").
+constexpr std::size_t kSharedStoreThreads = 4;
+
 void log_exception(std::exception_ptr e) {
   if (!e) {
     return;
@@ -156,7 +164,8 @@ struct Server::Impl {
   std::unique_ptr<UserStore> store;
   std::unique_ptr<AuditSink> audit;
   FileAuditLog* file_audit = nullptr;  // set when `audit` is our own file log
-  auth::LoginThrottle throttle;
+  auth::LoginThrottle throttle;        // this node's counts, unless the store is shared:
+  std::unique_ptr<PostgresThrottle> shared_throttle;  // the cluster's, with --store postgresql
   SessionContext session_context;
   std::unique_ptr<StoreExecutor> store_executor;
   ConnectionServices connection_services;  // one for all connections: they keep a reference
@@ -197,6 +206,11 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   if (!store || !audit) {
     data_dir_lock.emplace(DataDirLock::acquire(options.data_dir));  // before anything is opened
   }
+  if (!store && !options.store_uri.empty()) {
+    auto pool = std::make_shared<PostgresPool>(options.store_uri);
+    store = PostgresUserStore::open(pool, &random);
+    shared_throttle = std::make_unique<PostgresThrottle>(pool, options.limits);
+  }
   if (!store) {
     store = open_embedded_store(options, &random);
   }
@@ -214,8 +228,12 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   session_context.audit = audit.get();
   session_context.clock = &clock;
   store_executor = std::make_unique<StoreExecutor>(
-      StoreWorkContext{store.get(), &throttle, &random, options.scram_iterations},
-      store_thread_count(), options.limits.store_queue_capacity);
+      StoreWorkContext{
+          store.get(),
+          shared_throttle ? static_cast<auth::Throttle*>(shared_throttle.get()) : &throttle,
+          &random, options.scram_iterations},
+      shared_throttle ? std::max(kSharedStoreThreads, store_thread_count()) : store_thread_count(),
+      options.limits.store_queue_capacity);
   connection_services = {&session_context, store_executor.get(), &open_connections};
 
   raise_file_limit_for(options.limits.max_connections);
@@ -296,9 +314,10 @@ void Server::Impl::admit(int fd, const tcp::endpoint& remote, bool with_tls) {
         log_connection_error(ec.message().c_str());
         return;
       }
-      asio::co_spawn(worker.io,
-                     serve_tls_connection(std::move(socket), worker.state, connection_services, tls),
-                     log_exception);
+      asio::co_spawn(
+          worker.io,
+          serve_tls_connection(std::move(socket), worker.state, connection_services, tls),
+          log_exception);
     });
     return;
   }

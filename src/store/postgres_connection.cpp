@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include "store/store_error.hpp"
@@ -19,9 +20,12 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   PGconn* get() const { return conn_; }
+  // The name this connection prepared `sql` under, if it did.
+  std::unordered_map<std::string, std::string>& prepared() { return prepared_; }
 
  private:
   PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 namespace {
@@ -66,11 +70,30 @@ std::vector<PgRow> PgSession::exec(std::string_view sql,
   }
   const std::string statement(sql);
   PGconn* conn = connection_.get();
-  // Without parameters the simple protocol, which also takes several statements at once.
-  const Result result(params.empty()
-                          ? PQexec(conn, statement.c_str())
-                          : PQexecParams(conn, statement.c_str(), static_cast<int>(values.size()),
-                                         nullptr, values.data(), nullptr, nullptr, 0));
+  // Without parameters the simple protocol, which also takes several statements at once; with
+  // them, a statement prepared once per connection (parsed and planned once, not per call).
+  Result result;
+  if (params.empty()) {
+    result.reset(PQexec(conn, statement.c_str()));
+  } else {
+    auto& prepared = connection_.prepared();
+    auto it = prepared.find(statement);
+    if (it == prepared.end()) {
+      const std::string name = "s" + std::to_string(prepared.size());
+      const Result done(PQprepare(conn, name.c_str(), statement.c_str(),
+                                  static_cast<int>(values.size()), nullptr));
+      if (done && PQresultStatus(done.get()) == PGRES_COMMAND_OK) {
+        it = prepared.emplace(statement, name).first;
+      } else {
+        result.reset(PQexecParams(conn, statement.c_str(), static_cast<int>(values.size()), nullptr,
+                                  values.data(), nullptr, nullptr, 0));
+      }
+    }
+    if (it != prepared.end()) {
+      result.reset(PQexecPrepared(conn, it->second.c_str(), static_cast<int>(values.size()),
+                                  values.data(), nullptr, nullptr, 0));
+    }
+  }
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     const std::string message =

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <latch>
 #include <memory>
 #include <mutex>
@@ -139,7 +140,8 @@ TEST_F(Cluster, WithTheDatabaseDownLoginsAreRefusedAtOnceCommandsRunAndLoginsCom
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(client(0)->tsna2_login("dave", kHash123456),
             "400:Service unavailable, try again later\n");
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  const auto refused_in = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(refused_in, 2s);
   EXPECT_EQ(client(0)->tsna2_register("erin", kHash123456),
             "400:Service unavailable, try again later\n");
   session->send("sum 1 2\n");
@@ -156,6 +158,15 @@ TEST_F(Cluster, WithTheDatabaseDownLoginsAreRefusedAtOnceCommandsRunAndLoginsCom
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(reply, "200:login is successful\n");
+  const auto recovered_in = std::chrono::steady_clock::now() - t1;
+  // The figures the issue asks for (docs/PERFORMANCE.md quotes a run).
+  std::printf(
+      "[ figures  ] refused in %lld ms with the database down; logins back %lld ms after "
+      "it started\n",
+      static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(refused_in).count()),
+      static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(recovered_in).count()));
   session->send("sum 1 2\n");
   EXPECT_EQ(session->read_reply(), "200:3.0\n");
 }
@@ -191,6 +202,8 @@ TEST_F(Cluster, AKill9OfANodeLosesNoAcknowledgedRegistration) {
   stop = true;
   writer.join();
   ASSERT_GE(acknowledged.size(), static_cast<std::size_t>(kUsers));
+  std::printf("[ figures  ] %zu registrations acknowledged by the node killed with -9\n",
+              acknowledged.size());
   for (const std::string& name : acknowledged) {
     EXPECT_EQ(client(1)->tsna2_login(name, kHash123456), "200:login is successful\n") << name;
   }

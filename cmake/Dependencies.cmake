@@ -8,6 +8,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
 # GNU SASL (libgsasl-dev 2.2): SCRAM-SHA-256(-PLUS), SASLprep, PBKDF2 for verifiers.
 pkg_check_modules(GSASL REQUIRED IMPORTED_TARGET libgsasl>=2.2)
+# libpq (libpq-dev): the shared store, --store postgresql://... (src/store/postgres_*).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
 # Standalone Asio (libasio-dev) is header-only and ships no CMake package.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libasio-dev libssl-dev openssl libsqlite3-dev libcli11-dev libedit-dev libgsasl-dev gsasl
+  # the shared store (--store postgresql://...): libpq, and the server its tests start
+  libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   # tests/packaging: the .deb (dpkg-shlibdeps, lintian), the man pages (mandoc), the unit

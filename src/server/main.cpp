@@ -20,6 +20,7 @@
 #include "server/server.hpp"
 #include "server/service_notify.hpp"
 #include "store/data_dir.hpp"
+#include "store/postgres_uri.hpp"
 #include "store/sqlite_user_store.hpp"
 #include "store/user_file.hpp"
 
@@ -57,6 +58,9 @@ void add_options(CLI::App& app, CommandLine& cl) {
   app.add_option("--port", o.port, "TCP port (0 picks a free port)")->capture_default_str();
   app.add_option("--data-dir", cl.data_dir, "Directory for users.db and data_log.jsonl")
       ->capture_default_str();
+  app.add_option("--store", o.store_uri,
+                 "Users store shared by several nodes: a postgresql:// URI (libpq's; no password "
+                 "on the command line). Default: SQLite in --data-dir");
   app.add_option("--threads", o.threads,
                  "Event-loop threads (default: one less than the CPUs it may use, at least 1)");
   app.add_option("--max-connections", o.limits.max_connections, "Connections open at once")
@@ -164,6 +168,39 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
                  e.what());
     return 1;
   }
+}
+
+// True when --store was given as a flag rather than by the --config file: the command line
+// parsed again without the file.
+bool store_given_as_flag(const CLI::App& app, int argc, char** argv) {
+  CommandLine flags_only;
+  CLI::App bare{app.get_description()};
+  add_options(bare, flags_only);
+  bare.config_formatter(std::make_shared<NoConfig>());
+  try {
+    bare.parse(argc, argv);
+  } catch (const CLI::ParseError&) {
+    return false;
+  }
+  return !flags_only.options.store_uri.empty();
+}
+
+// Checks --store (SPEC 4.1): a PostgreSQL URI, parsed by libpq, with no password when it came
+// from the command line, where ps shows it. Returns the message of a refusal.
+std::optional<std::string> check_store(const CLI::App& app, const tsna::ServerOptions& options,
+                                       int argc, char** argv) {
+  if (options.store_uri.empty()) {
+    return std::nullopt;
+  }
+  std::string error;
+  const std::optional<tsna::PostgresUri> uri = tsna::parse_postgres_uri(options.store_uri, error);
+  if (!uri) {
+    return error;
+  }
+  if (uri->has_password && store_given_as_flag(app, argc, argv)) {
+    return tsna::password_on_command_line_message();
+  }
+  return std::nullopt;
 }
 
 bool is_loopback(const std::string& bind) {
@@ -297,6 +334,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   tsna::ServerOptions& options = cl.options;
+  if (const auto refusal = check_store(app, options, argc, argv)) {
+    std::fprintf(stderr, "tsna-server: %s\n", refusal->c_str());
+    return 1;
+  }
   options.data_dir = cl.data_dir;
   options.tls_cert = cl.tls_cert;
   options.tls_key = cl.tls_key;
@@ -308,6 +349,12 @@ int main(int argc, char** argv) {
     options.metrics = tsna::parse_listen_address(cl.metrics);
   }
   try {
+    if ((cl.import_cmd->parsed() || cl.export_cmd->parsed()) && !options.store_uri.empty()) {
+      std::fprintf(stderr,
+                   "tsna-server: import-users and export-users work on the embedded store (in "
+                   "--data-dir) only, not with --store\n");
+      return 1;
+    }
     if (cl.import_cmd->parsed()) {
       return import_users(cl.users_file, options);
     }

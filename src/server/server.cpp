@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -38,6 +39,9 @@
 #include "server/tls_connection.hpp"
 #include "session/command_label.hpp"
 #include "store/data_dir.hpp"
+#include "store/postgres_connection.hpp"
+#include "store/postgres_throttle.hpp"
+#include "store/postgres_user_store.hpp"
 #include "store/sqlite_user_store.hpp"
 
 namespace tsna {
@@ -138,6 +142,10 @@ std::size_t store_thread_count() {
   return cores <= 2 ? 1 : cores / 2;
 }
 
+// With the shared store the store threads mostly wait for PostgreSQL's round trips, not for a
+// CPU: a few more keep logins flowing (docs/ARCHITECTURE.md, "The shared store").
+constexpr std::size_t kSharedStoreThreads = 4;
+
 void log_exception(std::exception_ptr e) {
   if (!e) {
     return;
@@ -150,9 +158,10 @@ void log_exception(std::exception_ptr e) {
 }
 
 // GET /health's question (--metrics): can the store be reached? The embedded SQLite store is a
-// file this process holds open, so always; a store on the network answers for itself here.
-bool store_reachable(const UserStore& /*store*/) {
-  return true;
+// file this process holds open, so always; the PostgreSQL store says whether its pool is
+// connected. Never waits, so a scrape is never held by the database.
+bool store_reachable(const UserStore& store) {
+  return store.healthy();
 }
 
 }  // namespace
@@ -170,7 +179,8 @@ struct Server::Impl {
   std::unique_ptr<UserStore> store;
   std::unique_ptr<AuditSink> audit;
   FileAuditLog* file_audit = nullptr;  // set when `audit` is our own file log
-  auth::LoginThrottle throttle;
+  auth::LoginThrottle throttle;  // this node's counts, unless the store is shared:
+  std::unique_ptr<PostgresThrottle> shared_throttle;  // the cluster's, with --store postgresql
   // Counted whether or not --metrics serves them: a count costs a plain increment.
   metrics::Registry metrics{command_labels()};
   SessionContext session_context;
@@ -215,6 +225,11 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   if (!store || !audit) {
     data_dir_lock.emplace(DataDirLock::acquire(options.data_dir));  // before anything is opened
   }
+  if (!store && !options.store_uri.empty()) {
+    auto pool = std::make_shared<PostgresPool>(options.store_uri);
+    store = PostgresUserStore::open(pool, &random);
+    shared_throttle = std::make_unique<PostgresThrottle>(pool, options.limits);
+  }
   if (!store) {
     store = open_embedded_store(options, &random);
   }
@@ -233,8 +248,12 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
   session_context.clock = &clock;
   session_context.metrics = &metrics;
   store_executor = std::make_unique<StoreExecutor>(
-      StoreWorkContext{store.get(), &throttle, &random, options.scram_iterations},
-      store_thread_count(), options.limits.store_queue_capacity, &metrics);
+      StoreWorkContext{
+          store.get(),
+          shared_throttle ? static_cast<auth::Throttle*>(shared_throttle.get()) : &throttle,
+          &random, options.scram_iterations},
+      shared_throttle ? std::max(kSharedStoreThreads, store_thread_count()) : store_thread_count(),
+      options.limits.store_queue_capacity, &metrics);
   connection_services = {&session_context, store_executor.get(), &open_connections, &metrics};
 
   raise_file_limit_for(options.limits.max_connections);

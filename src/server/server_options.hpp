@@ -21,6 +21,9 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 6016;  // 0 picks a free port; Server::port() tells which
   std::filesystem::path data_dir = "tsna-data";
+  // --store: empty for the embedded SQLite store in data_dir; a postgresql:// URI (libpq's) for
+  // the store shared by a cluster, which then keeps the throttle counts too.
+  std::string store_uri;
   unsigned threads = 0;  // event loops; 0: default_event_loops() (server.hpp)
   bool allow_classic_login = false;
   // PBKDF2 iterations of the verifiers made from now on (registrations, password changes,

@@ -6,6 +6,8 @@
 #include <exception>
 #include <optional>
 
+#include "store/store_error.hpp"
+
 namespace tsna {
 namespace {
 
@@ -84,6 +86,9 @@ StoreResult carry_out(const StoreRequest& request, const StoreWorkContext& ctx,
                       std::string& error) {
   try {
     return run(request, ctx);
+  } catch (const StoreUnavailable& e) {
+    error = e.what();
+    return outcome(StoreOutcome::kUnavailable);
   } catch (const std::exception& e) {
     error = e.what();
     return outcome(StoreOutcome::kFailed);

@@ -23,7 +23,8 @@ struct StoreWorkContext {
   std::uint32_t iterations = auth::kDefaultScramIterations;  // of new verifiers
 };
 
-// Carries out `request`. A store exception becomes kFailed, and its message goes to `error`.
+// Carries out `request`. StoreUnavailable (the store cannot be reached) becomes kUnavailable, any
+// other store exception kFailed; the message goes to `error`.
 StoreResult carry_out(const StoreRequest& request, const StoreWorkContext& ctx, std::string& error);
 
 // True when `request` needs neither a derivation nor a wait on the store or the throttle (a

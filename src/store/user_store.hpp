@@ -1,6 +1,7 @@
 // user_store.hpp - the UserStore interface: who is registered, with which SCRAM-SHA-256 verifier
 // (never a password hash), and the store's decoy secret (SPEC 4.2). The session layer sees only
-// this; SQLite lives behind it (sqlite_user_store.hpp). Depends on common and auth's verifier.
+// this; SQLite (sqlite_user_store.hpp) and PostgreSQL (postgres_user_store.hpp) live behind it.
+// Depends on common and auth's verifier.
 #pragma once
 
 #include <array>
@@ -38,6 +39,9 @@ class UserStore {
  public:
   virtual ~UserStore() = default;
 
+  // Every member may throw StoreUnavailable (store/store_error.hpp) when the medium cannot be
+  // reached; other failures throw std::runtime_error.
+
   // Thread safe. May wait for the store's medium unless find_never_blocks().
   virtual std::optional<auth::ScramVerifier> find(std::string_view name) const = 0;
   // True when find() answers from memory and never waits: an event loop may then call it.
@@ -53,6 +57,10 @@ class UserStore {
 
   // Thread safe and cheap (read once when the store opens).
   virtual DecoySecret decoy_secret() const = 0;
+
+  // False while the store cannot reach its medium (a shared store's database is down), so a
+  // health check can say so; an embedded store is always healthy. Thread safe, never waits.
+  virtual bool healthy() const { return true; }
 };
 
 }  // namespace tsna

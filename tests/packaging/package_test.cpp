@@ -105,24 +105,25 @@ TEST(DebianPackage, ControlFieldsAreTheseExactly) {
       run_shell("dpkg-deb -f " + deb() +
                 " Package Version Architecture Maintainer Section Priority Depends Description");
   ASSERT_EQ(fields.status, 0);
-  EXPECT_EQ(fields.output,
-            std::string("Package: tsna\n") + "Version: " + TSNA_PROJECT_VERSION + "-" +
-                TSNA_PACKAGE_RELEASE + "\n" + "Architecture: " + arch + "\n" +
-                "Maintainer: TSNA maintainers <maintainers@tsna.invalid>\n"
-                "Section: net\n"
-                "Priority: optional\n"
-                "Depends: libc6 (>= 2.34), libedit2 (>= 3.1-20140620-0), libgcc-s1 (>= 3.0), "
-                "libgsasl18 (>= 1.9.2), libsqlite3-0 (>= 3.20.0), libssl3 (>= 3.0.0), "
-                "libstdc++6 (>= 12)\n"
-                "Description: Telnet-like remote command service with an NTLM-style login\n"
-                " TSNA is a small TCP service: users register, log in without sending their\n"
-                " password, and run commands on the server. One port speaks two dialects: the\n"
-                " classic one of the student project it grew out of, byte for byte, and TSNA/2,\n"
-                " with line framing, pipelining and a SCRAM-SHA-256 login, bound to TLS.\n"
-                " .\n"
-                " This package holds the server, tsna-server (SQLite store, audit log, limits,\n"
-                " TLS, a hardened systemd service with a configuration file in /etc/tsna), the\n"
-                " interactive and scriptable client tsna, and the load generator tsna-bench.\n");
+  EXPECT_EQ(
+      fields.output,
+      std::string("Package: tsna\n") + "Version: " + TSNA_PROJECT_VERSION + "-" +
+          TSNA_PACKAGE_RELEASE + "\n" + "Architecture: " + arch + "\n" +
+          "Maintainer: TSNA maintainers <maintainers@tsna.invalid>\n"
+          "Section: net\n"
+          "Priority: optional\n"
+          "Depends: libc6 (>= 2.34), libedit2 (>= 3.1-20140620-0), libgcc-s1 (>= 3.0), "
+          "libgsasl18 (>= 1.9.2), libpq5 (>= 9.0~), libsqlite3-0 (>= 3.20.0), libssl3 (>= 3.0.0), "
+          "libstdc++6 (>= 12)\n"
+          "Description: Telnet-like remote command service with an NTLM-style login\n"
+          " TSNA is a small TCP service: users register, log in without sending their\n"
+          " password, and run commands on the server. One port speaks two dialects: the\n"
+          " classic one of the student project it grew out of, byte for byte, and TSNA/2,\n"
+          " with line framing, pipelining and a SCRAM-SHA-256 login, bound to TLS.\n"
+          " .\n"
+          " This package holds the server, tsna-server (SQLite store, audit log, limits,\n"
+          " TLS, a hardened systemd service with a configuration file in /etc/tsna), the\n"
+          " interactive and scriptable client tsna, and the load generator tsna-bench.\n");
 }
 
 TEST(DebianPackage, DefaultConfigurationIsTheOnlyConffile) {

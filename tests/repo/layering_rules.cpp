@@ -8,7 +8,8 @@ const std::vector<HeaderRule>& third_party_rules() {
   static const std::vector<HeaderRule> kRules = {
       // The network layers. `files`: a file of another layer that must speak a network
       // protocol through asio (say a store backend) is allowed here by its exact path, e.g.
-      // "store/postgres_user_store.cpp"; no such file exists yet.
+      // "store/postgres_user_store.cpp" (PostgreSQL is driven by libpq on the store threads
+      // instead: docs/ARCHITECTURE.md).
       {"Asio", {"asio.hpp", "asio/"}, {"server", "client", "bench"}, {}},
       // Plain sockets: the commands, the session and the store know nothing of the network.
       {"POSIX sockets",
@@ -23,7 +24,11 @@ const std::vector<HeaderRule>& third_party_rules() {
       {"libedit", {"histedit.h", "editline/"}, {"client"}, {}},
       // SCRAM, SASLprep and PBKDF2: auth wraps GNU SASL for the server, the client and the bench.
       {"GNU SASL", {"gsasl.h", "gsasl-mech.h"}, {"auth"}, {}},
-      // Later: {"libpq", {"libpq-fe.h"}, {}, {"store/postgres_user_store.cpp"}},
+      // The shared store's client library, in the connection pool and the URI check only.
+      {"libpq",
+       {"libpq-fe.h", "libpq/", "postgresql/"},
+       {},
+       {"store/postgres_connection.cpp", "store/postgres_uri.cpp"}},
   };
   return kRules;
 }

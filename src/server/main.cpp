@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "common/version.hpp"
+#include "server/cidr.hpp"
 #include "server/embedded_store.hpp"
 #include "server/server.hpp"
 #include "server/service_notify.hpp"
@@ -78,10 +79,20 @@ void add_options(CLI::App& app, CommandLine& cl) {
   key_opt->needs(cert_opt);
   app.add_option("--tls-port", cl.tls_port, "Speak TLS on this port and keep --port plain")
       ->needs(cert_opt);
+  app.add_option("--proxy-protocol-from", o.proxy_protocol_from,
+                 "CIDRs (comma-separated) of load balancers whose connections must start with a "
+                 "PROXY header (v1 or v2) naming the real client")
+      ->type_name("CIDR,...")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](std::string& item) {
+            return tsna::parse_cidr(item) ? std::string()
+                                          : "\"" + item + "\" is not a CIDR (ADDRESS/BITS)";
+          },
+          "CIDR"));
 
-  cl.import_cmd =
-      app.add_subcommand("import-users",
-                         "Import a users file (name:hash or name:SCRAM-SHA-256$... lines)");
+  cl.import_cmd = app.add_subcommand(
+      "import-users", "Import a users file (name:hash or name:SCRAM-SHA-256$... lines)");
   cl.import_cmd->add_option("FILE", cl.users_file, "The users file")->required();
   cl.export_cmd =
       app.add_subcommand("export-users", "Export all users as name:SCRAM-SHA-256$... lines");

@@ -90,6 +90,10 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // Replaces the peer given to the constructor: the client a PROXY header names, read before
+  // the session starts (SPEC 4.7). Call before start().
+  void set_peer(std::string_view peer);
+
   // Queues the greeting "success" (SPEC 1). Call once, first.
   void start();
 

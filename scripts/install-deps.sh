@@ -11,6 +11,8 @@ packages=(
   # tests/packaging: the .deb (dpkg-shlibdeps, lintian), the man pages (mandoc), the unit
   # (systemd-analyze; procps has the kill its ExecReload runs)
   dpkg-dev lintian mandoc systemd procps
+  # tests/integration/haproxy_test.cpp: a real load balancer sending the PROXY protocol
+  haproxy
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.

@@ -13,7 +13,6 @@
 #include <asio/bind_executor.hpp>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 
 namespace tsna {
@@ -119,7 +118,7 @@ class PlainConnection final : public PlainLoop::Handler {
         return;
       case ProxyIntake::Status::kRefused:
         if (!got.why.empty()) {
-          log_proxy_refusal(socket_peer(), got.why);
+          log_proxy_refusal(session_.peer(), got.why);
         }
         finish();
         return;
@@ -132,19 +131,6 @@ class PlainConnection final : public PlainLoop::Handler {
         start_session();
         return;
     }
-  }
-
-  // The address the socket itself is connected to (the balancer's), for the log.
-  std::string socket_peer() const {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    asio::ip::tcp::endpoint e;
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0 || len > e.capacity()) {
-      return "?";
-    }
-    std::memcpy(e.data(), &addr, len);
-    e.resize(len);
-    return format_peer(e);
   }
 
   // Does what the session wants next, until the connection has to wait (or is gone). The one
@@ -301,7 +287,7 @@ class PlainConnection final : public PlainLoop::Handler {
       const bool deadline = live_.deadline_hit;
       live_.deadline_hit = false;
       if (deadline && state_ == State::kHeader) {
-        log_proxy_refusal(socket_peer(), "no PROXY header in time");
+        log_proxy_refusal(session_.peer(), "no PROXY header in time");
       }
       if (!deadline || worker_.stopping || state_ != State::kReading) {
         finish();  // stopping, or a write stuck past the deadline

@@ -47,8 +47,8 @@ ProxyIntake take_proxy_header(int fd, bool peer_closed) {
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
     return peer_closed ? refused("the peer closed inside a PROXY header") : ProxyIntake{};
   }
-  if (n == 0) {
-    return refused("");  // closed without a byte: a balancer's TCP health check
+  if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+    return refused("");  // closed without a byte: a balancer's health check giving up
   }
   if (n < 0) {
     return refused("the connection failed before its PROXY header");

@@ -32,8 +32,8 @@ struct ProxyIntake {
   // kDone: the client's "ip:port" as the header names it; nullopt when the header says to use
   // the socket's own peer (a LOCAL health check, UNKNOWN, AF_UNSPEC).
   std::optional<std::string> peer;
-  // kRefused: why, for the log; empty when the peer closed before sending anything (a TCP
-  // health check), which is not worth a line.
+  // kRefused: why, for the log; empty when the peer closed or reset before sending anything
+  // (a balancer's health check that gave up), which is not worth a line.
   std::string_view why;
 };
 

@@ -116,6 +116,7 @@ class Session {
   void set_channel_binding(const std::array<std::uint8_t, 32>& binding);
 
   Want want() const { return want_; }
+  const std::string& peer() const { return peer_; }
   std::string& output() { return output_; }
   const StoreRequest& store_request() const;
   Dialect dialect() const { return dialect_; }

@@ -89,7 +89,7 @@ void add_options(CLI::App& app, CommandLine& cl) {
             return tsna::parse_cidr(item) ? std::string()
                                           : "\"" + item + "\" is not a CIDR (ADDRESS/BITS)";
           },
-          "CIDR"));
+          ""));  // no name: the help shows the type_name alone
 
   cl.import_cmd = app.add_subcommand(
       "import-users", "Import a users file (name:hash or name:SCRAM-SHA-256$... lines)");

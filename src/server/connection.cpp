@@ -49,8 +49,10 @@ class PlainConnection final : public PlainLoop::Handler {
       live_.header_deadline =
           ctx.clock->now() +
           std::min<SteadyTime::duration>(services_.proxy->timeout, ctx.limits.idle_timeout);
-      begin_turn();
-      take_header();
+      guarded([this] {
+        begin_turn();
+        take_header();
+      });
       return;
     }
     start_session();

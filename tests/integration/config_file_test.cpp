@@ -77,6 +77,10 @@ TEST_F(ConfigFile, EveryOptionSetInTheFileEqualsItsFlag) {
        "--tls-cert " + pem + " --tls-key " + pem + " --tls-port 6017",
        "tls-cert = \"" + pem + "\"\ntls-key = \"" + pem + "\"\ntls-port = 6017\n",
        "tls-cert=\"" + pem + "\"\ntls-key=\"" + pem + "\"\ntls-port=6017\n"},
+      {{"--proxy-protocol-from"},
+       "--proxy-protocol-from 10.0.0.10/32,fd00::/8",
+       "proxy-protocol-from = [\"10.0.0.10/32\", \"fd00::/8\"]\n",
+       "proxy-protocol-from=[\"10.0.0.10/32\", \"fd00::/8\"]\n"},
   };
   std::set<std::string> covered = {"-h", "--help", "--version", "--config", "--print-config"};
   for (const Setting& s : settings) {

@@ -16,7 +16,7 @@ jobs=${FUZZ_JOBS:-1}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${CXX:-clang++}
 all_targets="classic_decoder_fuzz tsna2_decoder_fuzz command_fuzz number_fuzz user_file_fuzz
-             audit_fuzz session_fuzz scram_fuzz"
+             audit_fuzz session_fuzz scram_fuzz proxy_header_fuzz"
 targets=${FUZZ_TARGETS:-$all_targets}
 
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then

@@ -17,6 +17,8 @@ packages=(
   tshark wireshark-common
   # tests/integration/metrics_test.cpp: promtool checks a scrape of --metrics
   prometheus
+  # tests/integration/haproxy_test.cpp: a real load balancer sending the PROXY protocol
+  haproxy
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # bench/compare.sh's Redis, and perf for the profiles in docs/PERFORMANCE.md.

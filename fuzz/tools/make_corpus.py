@@ -292,6 +292,27 @@ def make_classic_decoder():
     return c
 
 
+def make_proxy_header():
+    c = Corpus("proxy_header_fuzz")
+    sig = b"\r\n\r\n\x00\r\nQUIT\n"
+    f = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+    c.add("v1_tcp4", b"PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nhello TSNA/2\n")
+    c.add("v1_tcp6", ("PROXY TCP6 %s %s 65535 65535\r\n" % (f, f)).encode())
+    c.add("v1_unknown", b"PROXY UNKNOWN\r\n")
+    c.add("v1_unknown_longest", ("PROXY UNKNOWN %s %s 65535 65535\r\n" % (f, f)).encode())
+    c.add("v1_lf_only", b"PROXY TCP4 1.2.3.4 5.6.7.8 1 2\n")
+    c.add("v2_tcp4", sig + b"\x21\x11\x00\x0c" + bytes([192, 168, 0, 1, 192, 168, 0, 11]) +
+          b"\xdc\x04\x01\xbb" + b"\x16\x03\x01")
+    c.add("v2_tcp6", sig + b"\x21\x21\x00\x24" + bytes(15) + b"\x01" + bytes(15) + b"\x02" +
+          b"\x10\x92\x17\x80")
+    c.add("v2_tlvs", sig + b"\x21\x11\x00\x13" + bytes([127, 0, 0, 5, 127, 0, 0, 1]) +
+          b"\x9c\x40\x17\x80" + b"\x02\x00\x03a.b" + b"\x04\x00\x00")
+    c.add("v2_local", sig + b"\x20\x00\x00\x00")
+    c.add("v2_unix", sig + b"\x21\x31\x00\xd8" + bytes(216))
+    c.add("not_a_header", b"hello TSNA/2\n")
+    return c
+
+
 def make_command():
     c = Corpus("command_fuzz")
     # state byte: bit 0 TSNA/2, bit 1 --allow-classic, bit 2 logged in, bits 3-4 which user.
@@ -431,7 +452,7 @@ def main():
     args = parser.parse_args()
     corpora = [make_session(args.seed_dir), make_tsna2_decoder(), make_classic_decoder(),
                make_command(), make_number(), make_user_file(args.seed_dir),
-               make_audit(args.seed_dir), make_scram()]
+               make_audit(args.seed_dir), make_scram(), make_proxy_header()]
     total = 0
     for c in corpora:
         size = sum(os.path.getsize(os.path.join(c.dir, n)) for n in os.listdir(c.dir))

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio/bind_executor.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -24,8 +25,12 @@ constexpr int kReadsPerTurn = 4;
 class PlainConnection final : public PlainLoop::Handler {
  public:
   PlainConnection(int fd, WorkerState& worker, const ConnectionServices& services,
-                  std::string_view peer)
-      : fd_(fd), session_(*services.session_context, peer), worker_(worker), services_(services) {
+                  std::string_view peer, bool proxy_header)
+      : fd_(fd),
+        proxy_header_(proxy_header),
+        session_(*services.session_context, peer),
+        worker_(worker),
+        services_(services) {
     live_.interrupt = [](void* self) { static_cast<PlainConnection*>(self)->on_interrupt(); };
     live_.target = this;
     live_.session = &session_;
@@ -33,16 +38,25 @@ class PlainConnection final : public PlainLoop::Handler {
     ++worker_.plain_connections;
   }
 
-  // Registers the socket and sends the greeting (or ends at once when epoll refuses it).
+  // Registers the socket and sends the greeting (or ends at once when epoll refuses it). A
+  // peer that must send a PROXY header gets the greeting once the header is read.
   void start() {
     if (!worker_.plain.add(fd_, this)) {
       finish();
       return;
     }
-    guarded([this] {
-      session_.start();
-      step();
-    });
+    if (proxy_header_) {
+      const SessionContext& ctx = *services_.session_context;
+      live_.header_deadline =
+          ctx.clock->now() +
+          std::min<SteadyTime::duration>(services_.proxy->timeout, ctx.limits.idle_timeout);
+      guarded([this] {
+        begin_turn();
+        take_header();
+      });
+      return;
+    }
+    start_session();
   }
 
   void on_ready(std::uint32_t events) override {
@@ -59,7 +73,10 @@ class PlainConnection final : public PlainLoop::Handler {
       readable_ = true;  // a deferred turn: the last read filled the buffer
     }
     guarded([this] {
-      if (state_ == State::kReading && readable_) {
+      if (state_ == State::kHeader && readable_) {
+        begin_turn();
+        take_header();
+      } else if (state_ == State::kReading && readable_) {
         read_and_step();
       } else if (state_ == State::kWriting && writable_) {
         resume_writing();
@@ -69,6 +86,7 @@ class PlainConnection final : public PlainLoop::Handler {
 
  private:
   enum class State : std::uint8_t {
+    kHeader,   // waiting for the rest of a PROXY header
     kReading,  // waiting for input (or about to read it)
     kWriting,  // output() only partly sent: waiting for room in the socket
     kStore,    // waiting for the store thread
@@ -83,6 +101,38 @@ class PlainConnection final : public PlainLoop::Handler {
     } catch (const std::exception& e) {
       log_connection_error(e.what());
       finish();
+    }
+  }
+
+  void start_session() {
+    guarded([this] {
+      session_.start();
+      step();
+    });
+  }
+
+  // Tries to read the PROXY header; starts the session once it is read.
+  void take_header() {
+    const ProxyIntake got = take_proxy_header(fd_, peer_closed_);
+    switch (got.status) {
+      case ProxyIntake::Status::kNeedMore:
+        readable_ = false;  // everything there was peeked: the next bytes raise a new edge
+        wait(State::kHeader);
+        return;
+      case ProxyIntake::Status::kRefused:
+        if (!got.why.empty()) {
+          log_proxy_refusal(session_.peer(), got.why);
+        }
+        finish();
+        return;
+      case ProxyIntake::Status::kDone:
+        live_.header_deadline.reset();
+        if (got.peer) {
+          session_.set_peer(*got.peer);
+        }
+        readable_ = true;  // the stream's first bytes may have come with the header
+        start_session();
+        return;
     }
   }
 
@@ -246,6 +296,9 @@ class PlainConnection final : public PlainLoop::Handler {
     guarded([this] {
       const bool deadline = live_.deadline_hit;
       live_.deadline_hit = false;
+      if (deadline && state_ == State::kHeader) {
+        log_proxy_refusal(session_.peer(), "no PROXY header in time");
+      }
       if (!deadline || worker_.stopping || state_ != State::kReading) {
         finish();  // stopping, or a write stuck past the deadline
         return;
@@ -275,6 +328,7 @@ class PlainConnection final : public PlainLoop::Handler {
   }
 
   int fd_;
+  bool proxy_header_;  // the peer must send a PROXY header first
   State state_ = State::kBusy;
   AfterWrite after_write_ = AfterWrite::kStep;  // what follows the output being written
   std::uint8_t reads_this_turn_ = 0;
@@ -335,12 +389,12 @@ void WorkerState::begin_stopping() {
   }
 }
 
-void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
+void serve_plain_connection(int fd, std::string_view peer, bool proxy_header, WorkerState& worker,
                             const ConnectionServices& services) {
   // TCP_NODELAY comes from the listening socket (server.cpp's listen_on): Linux copies it.
   PlainConnection* c = nullptr;
   try {
-    c = new PlainConnection(fd, worker, services, peer);
+    c = new PlainConnection(fd, worker, services, peer, proxy_header);
   } catch (const std::exception& e) {
     ::close(fd);
     services.connection_ended(metrics::PortKind::kPlain);

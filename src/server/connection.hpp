@@ -8,11 +8,13 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "metrics/registry.hpp"
 #include "server/plain_loop.hpp"
+#include "server/proxy_intake.hpp"
 #include "server/store_executor.hpp"
 #include "session/session.hpp"
 
@@ -32,8 +34,12 @@ struct LiveConnection {
   Session* session = nullptr;
   bool waiting = false;       // parked in a socket wait or write that interrupt() may end
   bool deadline_hit = false;  // the sweep interrupted the wait because deadline() passed
+  // Set while a PROXY header is awaited (proxy_intake.hpp): its time limit, not the session's.
+  std::optional<SteadyTime> header_deadline;
   LiveConnection* prev = nullptr;
   LiveConnection* next = nullptr;
+
+  SteadyTime deadline() const { return header_deadline ? *header_deadline : session->deadline(); }
 };
 
 // One event loop's connections: an intrusive list, so tracking costs no allocation.
@@ -87,12 +93,14 @@ struct ConnectionServices {
       metrics->local().connections_closed[static_cast<std::size_t>(kind)].add();
     }
   }
+  const ProxyPolicy* proxy = nullptr;  // --proxy-protocol-from
 };
 
 // Serves one accepted plain connection (a non-blocking socket this call takes over; `peer` as
-// format_peer() writes it) until it ends; returns at once (event driven). Call on `worker`'s
-// thread.
-void serve_plain_connection(int fd, std::string_view peer, WorkerState& worker,
+// format_peer() writes it) until it ends; returns at once (event driven). With `proxy_header`
+// (the peer is in --proxy-protocol-from) the connection must start with a PROXY header, whose
+// source then replaces `peer`. Call on `worker`'s thread.
+void serve_plain_connection(int fd, std::string_view peer, bool proxy_header, WorkerState& worker,
                             const ConnectionServices& services);
 
 // "ip:port", or "[ip6]:port".

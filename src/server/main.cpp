@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "common/version.hpp"
+#include "server/cidr.hpp"
 #include "server/embedded_store.hpp"
 #include "server/metrics_http.hpp"
 #include "server/server.hpp"
@@ -94,6 +95,17 @@ void add_options(CLI::App& app, CommandLine& cl) {
                                                     : "expected ADDR:PORT, [IPv6]:PORT or PORT";
           },
           "");
+  app.add_option("--proxy-protocol-from", o.proxy_protocol_from,
+                 "CIDRs (comma-separated) of load balancers whose connections must start with a "
+                 "PROXY header (v1 or v2) naming the real client")
+      ->type_name("CIDR,...")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](std::string& item) {
+            return tsna::parse_cidr(item) ? std::string()
+                                          : "\"" + item + "\" is not a CIDR (ADDRESS/BITS)";
+          },
+          ""));  // no name: the help shows the type_name alone
 
   cl.import_cmd = app.add_subcommand(
       "import-users", "Import a users file (name:hash or name:SCRAM-SHA-256$... lines)");

@@ -173,13 +173,14 @@ unsigned default_event_loops() {
 
 struct Server::Impl {
   ServerOptions options;
+  ProxyPolicy proxy;                         // --proxy-protocol-from
   std::optional<DataDirLock> data_dir_lock;  // held while the server uses options.data_dir
   SystemClock clock;
   auth::OpenSslRandom random;
   std::unique_ptr<UserStore> store;
   std::unique_ptr<AuditSink> audit;
   FileAuditLog* file_audit = nullptr;  // set when `audit` is our own file log
-  auth::LoginThrottle throttle;  // this node's counts, unless the store is shared:
+  auth::LoginThrottle throttle;        // this node's counts, unless the store is shared:
   std::unique_ptr<PostgresThrottle> shared_throttle;  // the cluster's, with --store postgresql
   // Counted whether or not --metrics serves them: a count costs a plain increment.
   metrics::Registry metrics{command_labels()};
@@ -210,6 +211,7 @@ struct Server::Impl {
 Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
                    std::unique_ptr<AuditSink> given_audit)
     : options(std::move(opts)),
+      proxy{CidrList(options.proxy_protocol_from)},  // throws, naming a bad range, before I/O
       store(std::move(given_store)),
       audit(std::move(given_audit)),
       throttle(options.limits, clock),
@@ -254,7 +256,8 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
           &random, options.scram_iterations},
       shared_throttle ? std::max(kSharedStoreThreads, store_thread_count()) : store_thread_count(),
       options.limits.store_queue_capacity, &metrics);
-  connection_services = {&session_context, store_executor.get(), &open_connections, &metrics};
+  connection_services = {&session_context, store_executor.get(), &open_connections, &metrics,
+                         &proxy};
 
   raise_file_limit_for(options.limits.max_connections);
   if (options.tls_enabled()) {
@@ -362,13 +365,15 @@ void Server::Impl::admit(int fd, const tcp::endpoint& remote, bool with_tls) {
     });
     return;
   }
+  const bool proxy_header = proxy.trusted.contains(remote.address());
   if (&worker == workers.front().get()) {
     // This loop's own connection (the acceptor runs on the first loop): start it now.
-    serve_plain_connection(fd, format_peer(remote), worker.state, connection_services);
+    serve_plain_connection(fd, format_peer(remote), proxy_header, worker.state,
+                           connection_services);
     return;
   }
-  asio::post(worker.io, [this, &worker, fd, peer = format_peer(remote)] {
-    serve_plain_connection(fd, peer, worker.state, connection_services);
+  asio::post(worker.io, [this, &worker, fd, proxy_header, peer = format_peer(remote)] {
+    serve_plain_connection(fd, peer, proxy_header, worker.state, connection_services);
   });
 }
 
@@ -381,7 +386,7 @@ asio::awaitable<void> Server::Impl::sweep_loop(Worker& worker) {
     }
     const SteadyTime now = clock.now();
     worker.state.connections.for_each([now](LiveConnection& c) {
-      if (c.waiting && !c.deadline_hit && now >= c.session->deadline()) {
+      if (c.waiting && !c.deadline_hit && now >= c.deadline()) {
         c.deadline_hit = true;
         c.interrupt(c.target);  // may end `c` (plain connections run at once)
       }

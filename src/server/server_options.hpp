@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/scram_verifier.hpp"
 #include "common/limits.hpp"
@@ -34,6 +35,9 @@ struct ServerOptions {
   std::filesystem::path tls_cert;
   std::filesystem::path tls_key;
   std::optional<std::uint16_t> tls_port;
+  // --proxy-protocol-from: CIDRs of the balancers whose connections must start with a PROXY
+  // header (v1 or v2) naming the real client (SPEC 4.8). Empty: no header is read from anyone.
+  std::vector<std::string> proxy_protocol_from;
   Limits limits;
   // --metrics: where GET /metrics and GET /health are served (metrics_http.hpp); unset: nowhere.
   std::optional<ListenAddress> metrics;

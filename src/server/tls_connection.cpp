@@ -11,6 +11,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <array>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl/stream.hpp>
@@ -110,6 +111,48 @@ asio::awaitable<void> run_session(TlsStream& stream, Session& session, LiveConne
   }
 }
 
+// Reads the PROXY header a peer listed in --proxy-protocol-from sends before its TLS handshake
+// (proxy_intake.hpp); its source becomes the session's peer. False: close the connection.
+asio::awaitable<bool> read_proxy_header(LoopSocket& socket, Session& session, LiveConnection& live,
+                                        const WorkerState& worker,
+                                        const ConnectionServices& services,
+                                        const std::string& socket_peer) {
+  const SessionContext& ctx = *services.session_context;
+  live.header_deadline = ctx.clock->now() + std::min<SteadyTime::duration>(services.proxy->timeout,
+                                                                           ctx.limits.idle_timeout);
+  for (;;) {
+    // Asio watches the socket edge-triggered: a wait ends when new bytes come, so the socket is
+    // peeked at first and after each wait, never waited on with bytes unseen.
+    const ProxyIntake got = take_proxy_header(socket.native_handle(), false);
+    if (got.status == ProxyIntake::Status::kDone) {
+      live.header_deadline.reset();
+      if (got.peer) {
+        session.set_peer(*got.peer);
+      }
+      co_return true;
+    }
+    if (got.status == ProxyIntake::Status::kRefused) {
+      if (!got.why.empty()) {
+        log_proxy_refusal(socket_peer, got.why);
+      }
+      co_return false;
+    }
+    std::error_code ec;
+    {
+      WaitScope w(live);
+      auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_read, kNoThrow);
+      ec = wait_ec;
+    }
+    if (live.deadline_hit) {
+      log_proxy_refusal(socket_peer, "no PROXY header in time");
+      co_return false;
+    }
+    if (ec || worker.stopping) {
+      co_return false;
+    }
+  }
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worker,
@@ -142,6 +185,12 @@ asio::awaitable<void> serve_tls_connection(LoopSocket socket, WorkerState& worke
     ~Unlink() { list.remove(live); }
   } unlink{worker.connections, &live};
 
+  if (services.proxy->trusted.contains(remote.address()) &&
+      !co_await read_proxy_header(stream.next_layer(), session, live, worker, services,
+                                  format_peer(remote))) {
+    stream.next_layer().close(ec);
+    co_return;
+  }
   {
     WaitScope w(live);  // a stalled handshake meets the idle timeout like any other wait
     auto [hs_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);

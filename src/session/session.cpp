@@ -47,6 +47,11 @@ Session::Session(const SessionContext& ctx, std::string_view peer)
 
 Session::~Session() = default;
 
+void Session::set_peer(std::string_view peer) {
+  peer_ = peer;
+  address_len_ = std::min(peer.rfind(':'), peer.size());
+}
+
 void Session::start() {
   output_.append(kGreeting);
 }

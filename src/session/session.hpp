@@ -94,6 +94,10 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // Replaces the peer given to the constructor: the client a PROXY header names, read before
+  // the session starts (SPEC 4.8). Call before start().
+  void set_peer(std::string_view peer);
+
   // Queues the greeting "success" (SPEC 1). Call once, first.
   void start();
 
@@ -116,6 +120,7 @@ class Session {
   void set_channel_binding(const std::array<std::uint8_t, 32>& binding);
 
   Want want() const { return want_; }
+  const std::string& peer() const { return peer_; }
   std::string& output() { return output_; }
   const StoreRequest& store_request() const;
   Dialect dialect() const { return dialect_; }

@@ -85,6 +85,10 @@ TEST_F(ConfigFile, EveryOptionSetInTheFileEqualsItsFlag) {
        "--metrics 127.0.0.1:9116",
        "metrics = \"127.0.0.1:9116\"\n",
        "metrics=\"127.0.0.1:9116\"\n"},
+      {{"--proxy-protocol-from"},
+       "--proxy-protocol-from 10.0.0.10/32,fd00::/8",
+       "proxy-protocol-from = [\"10.0.0.10/32\", \"fd00::/8\"]\n",
+       "proxy-protocol-from=[\"10.0.0.10/32\", \"fd00::/8\"]\n"},
   };
   std::set<std::string> covered = {"-h", "--help", "--version", "--config", "--print-config"};
   for (const Setting& s : settings) {

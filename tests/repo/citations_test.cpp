@@ -212,8 +212,8 @@ TEST(CitationRepository, SpecHasTheNumberedSectionsTheCodeCites) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::set<std::string> expected = {"1",   "1.1", "1.2", "1.3", "2",   "2.1", "2.2",
                                           "2.3", "2.4", "3",   "4",   "4.1", "4.2", "4.3",
-                                          "4.4", "4.5", "4.6", "4.7", "5",   "5.1", "5.2",
-                                          "5.3", "5.4", "5.5", "5.6", "6",   "7"};
+                                          "4.4", "4.5", "4.6", "4.7", "4.8", "5",   "5.1",
+                                          "5.2", "5.3", "5.4", "5.5", "5.6", "6",   "7"};
   EXPECT_EQ(section_numbers(text), expected);
 }
 

@@ -15,7 +15,8 @@ const std::vector<HeaderRule>& third_party_rules() {
       {"POSIX sockets",
        {"sys/socket.h", "netinet/", "arpa/inet.h", "netdb.h"},
        {"server", "client", "bench"},
-       {}},
+       // inet_pton/inet_ntop only: the PROXY header's addresses, no socket.
+       {"protocol/proxy_header.cpp"}},
       // Crypto belongs to auth, TLS to the network layers.
       {"OpenSSL", {"openssl/"}, {"auth", "server", "client", "bench"}, {}},
       {"SQLite", {"sqlite3.h"}, {}, {"store/sqlite_user_store.cpp"}},

@@ -36,11 +36,13 @@ class RecordingAudit final : public AuditSink {
     bool prepared;
     std::optional<std::string> login;
     int code;
+    std::string peer;
   };
   void record(const AuditEvent& e) override {
     entries.push_back({e.user ? std::optional<std::string>(*e.user) : std::nullopt, e.dialect,
                        std::string(e.cmd), e.is_answer, e.prepared,
-                       e.login ? std::optional<std::string>(*e.login) : std::nullopt, e.code});
+                       e.login ? std::optional<std::string>(*e.login) : std::nullopt, e.code,
+                       std::string(e.peer)});
   }
   std::vector<Entry> entries;
 };
@@ -188,6 +190,21 @@ class SessionTest : public ::testing::Test {
   std::string last_server_first_;
   std::string last_client_final_;
 };
+
+// A PROXY header's client (SPEC 4.8) is set before start(): the audit log and the throttle's
+// address are the client's, not the socket's.
+TEST_F(SessionTest, APeerSetBeforeStartIsTheOneAuditedAndThrottled) {
+  session_ = std::make_unique<Session>(ctx_, "127.0.0.1:54022");
+  session_->set_peer("[2001:db8::7]:4242");
+  session_->start();
+  EXPECT_EQ(take_output(), "success");
+  send("ls");
+  ASSERT_EQ(audit_.entries.size(), 1u);
+  EXPECT_EQ(audit_.entries[0].peer, "[2001:db8::7]:4242");
+  session_->on_read("login bob " + std::string(kHash), false);
+  ASSERT_EQ(session_->want(), Want::kStore);
+  EXPECT_EQ(session_->store_request().address, "[2001:db8::7]");
+}
 
 TEST_F(SessionTest, ClassicHelpIsTheSeedsTextWithNoTerminator) {
   EXPECT_EQ(send("ls"),

@@ -7,36 +7,12 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "support/http_client.hpp"
 
 namespace tsna::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct HttpResponse {
-  std::string head;  // status line and headers, up to the blank line
-  std::string body;
-};
-
-// Sends `request` as is and reads the response the server sends before it closes.
-HttpResponse http_exchange(std::uint16_t port, std::string_view request) {
-  TestClient c(port);
-  c.send(request);
-  HttpResponse r;
-  r.head = c.read_until("\r\n\r\n");
-  const std::string length_header = "Content-Length: ";
-  const std::size_t at = r.head.find(length_header);
-  if (at != std::string::npos) {
-    r.body = c.read_exact(std::stoul(r.head.substr(at + length_header.size())));
-  }
-  EXPECT_TRUE(c.closed_by_peer()) << "the server closes after the response";
-  return r;
-}
-
-HttpResponse http_get(std::uint16_t port, std::string_view path) {
-  return http_exchange(port, "GET " + std::string(path) +
-                                 " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: test\r\n\r\n");
-}
 
 bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
@@ -156,6 +132,7 @@ TEST_F(Metrics, ClassicLoginsAreCountedByTheirDialect) {
 TEST_F(Metrics, MetricsAreServedAsPrometheusText) {
   start_with_metrics();
   const HttpResponse r = http_get(metrics_port(), "/metrics");
+  EXPECT_TRUE(r.closed) << "the server closes after the response";
   EXPECT_TRUE(r.head.starts_with("HTTP/1.1 200 OK\r\n")) << r.head;
   EXPECT_NE(r.head.find("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"),
             std::string::npos)
@@ -167,6 +144,7 @@ TEST_F(Metrics, MetricsAreServedAsPrometheusText) {
 TEST_F(Metrics, HealthAnswersOkWhileTheStoreIsReachable) {
   start_with_metrics();
   const HttpResponse r = http_get(metrics_port(), "/health");
+  EXPECT_TRUE(r.closed) << "the server closes after the response";
   EXPECT_EQ(r.head,
             "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
             "3\r\nConnection: close\r\n\r\n");

@@ -15,6 +15,7 @@
 
 #include "auth/scram_verifier.hpp"
 #include "pg_fixture.hpp"
+#include "support/http_client.hpp"
 #include "support/scram_steps.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -169,6 +170,39 @@ TEST_F(Cluster, WithTheDatabaseDownLoginsAreRefusedAtOnceCommandsRunAndLoginsCom
           std::chrono::duration_cast<std::chrono::milliseconds>(recovered_in).count()));
   session->send("sum 1 2\n");
   EXPECT_EQ(session->read_reply(), "200:3.0\n");
+}
+
+// What HAProxy's `option httpchk GET /health` (with `check port` on --metrics) sees: a node that
+// cannot reach the shared store says so, and says it is well again once the database is back.
+TEST_F(Cluster, HealthIsServiceUnavailableWhileTheDatabaseIsDownAndOkOnceItIsBack) {
+  const std::filesystem::path dir = dir_.path() / "node-health";
+  nodes_.push_back(std::make_unique<ServerProcess>(
+      dir, std::vector<std::string>{"--store", uri_, "--metrics", "127.0.0.1:0"}));
+  const std::uint16_t port = nodes_.back()->metrics_port();
+  const std::string ok_head =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+      "3\r\nConnection: close\r\n\r\n";
+  EXPECT_EQ(http_get(port, "/health").head, ok_head);
+
+  pg().stop();
+  // The node learns of the loss on its next use of the store (a login) or its pool's retry.
+  EXPECT_EQ(client(0)->tsna2_login("nobody", kHash123456),
+            "400:Service unavailable, try again later\n");
+  const HttpResponse down = http_get(port, "/health");
+  EXPECT_TRUE(down.head.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << down.head;
+  EXPECT_EQ(down.body, "store unavailable\n");
+
+  pg().start();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string head;
+  while (std::chrono::steady_clock::now() - t0 < 5s) {
+    head = http_get(port, "/health").head;
+    if (head == ok_head) {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(head, ok_head) << "healthy again within 5 s of the database's return, no traffic";
 }
 
 TEST_F(Cluster, AKill9OfANodeLosesNoAcknowledgedRegistration) {

@@ -199,11 +199,14 @@ TEST(HaproxyExample, TheShippedConfigurationIsValid) {
   EXPECT_NE(r.output.find("Configuration file is valid"), std::string::npos) << r.output;
 }
 
-// deploy/haproxy.cfg with its addresses replaced by free loopback ports, in front of two nodes.
+// deploy/haproxy.cfg with its addresses replaced by free loopback ports, in front of two nodes
+// whose GET /health (--metrics) is the balancer's check.
 TEST(HaproxyExample, TheShippedConfigurationServesTwoNodes) {
   TempDir dir;
-  ServerProcess node1(dir.path() / "node1", kTrustLocalhost);
-  ServerProcess node2(dir.path() / "node2", kTrustLocalhost);
+  std::vector<std::string> options = kTrustLocalhost;
+  options.insert(options.end(), {"--metrics", "127.0.0.1:0"});
+  ServerProcess node1(dir.path() / "node1", options);
+  ServerProcess node2(dir.path() / "node2", options);
   const std::uint16_t frontend = unused_port();
   std::string cfg = read_text(TSNA_SOURCE_DIR "/deploy/haproxy.cfg");
   const auto replace = [&cfg](const std::string& from, const std::string& to) {
@@ -212,8 +215,12 @@ TEST(HaproxyExample, TheShippedConfigurationServesTwoNodes) {
     cfg.replace(at, from.size(), to);
   };
   replace("bind :6016", "bind 127.0.0.1:" + std::to_string(frontend));
-  replace("10.0.0.11:6016", "127.0.0.1:" + std::to_string(node1.port()));
-  replace("10.0.0.12:6016", "127.0.0.1:" + std::to_string(node2.port()));
+  replace("10.0.0.11:6016 check port 9116", "127.0.0.1:" + std::to_string(node1.port()) +
+                                                " check port " +
+                                                std::to_string(node1.metrics_port()));
+  replace("10.0.0.12:6016 check port 9116", "127.0.0.1:" + std::to_string(node2.port()) +
+                                                " check port " +
+                                                std::to_string(node2.metrics_port()));
   // Health-check results on HAProxy's stderr, to see that the checks pass through the header.
   replace("global\n", "global\n    log stderr format raw local0\n");
   replace("defaults\n", "defaults\n    log global\n    option log-health-checks\n");

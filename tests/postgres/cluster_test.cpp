@@ -15,6 +15,7 @@
 
 #include "auth/scram_verifier.hpp"
 #include "pg_fixture.hpp"
+#include "support/haproxy_process.hpp"
 #include "support/http_client.hpp"
 #include "support/scram_steps.hpp"
 #include "support/server_process.hpp"
@@ -241,6 +242,72 @@ TEST_F(Cluster, AKill9OfANodeLosesNoAcknowledgedRegistration) {
   for (const std::string& name : acknowledged) {
     EXPECT_EQ(client(1)->tsna2_login(name, kHash123456), "200:login is successful\n") << name;
   }
+}
+
+// kill -9 of a node behind a real HAProxy: the clients it served reconnect through the balancer,
+// land on the surviving node and log in again; every user registered through the balancer
+// before the kill logs in there.
+TEST_F(Cluster, AfterAKill9BehindHaproxyItsClientsReconnectToTheOtherNodeAndLogIn) {
+  for (int i = 0; i < 2; ++i) {
+    nodes_.push_back(std::make_unique<ServerProcess>(
+        dir_.path() / ("lb-node" + std::to_string(i)),
+        std::vector<std::string>{"--store", uri_, "--proxy-protocol-from", "127.0.0.1/32"}));
+  }
+  const std::uint16_t frontend = unused_port();
+  std::string config =
+      haproxy_config(frontend, {nodes_[0]->port(), nodes_[1]->port()}, "send-proxy-v2");
+  // As deploy/haproxy.cfg: a connection whose node refuses it is retried on another node.
+  config.replace(config.find("defaults\n"), 9, "defaults\n    option redispatch\n    retries 2\n");
+  HaproxyProcess haproxy(dir_.path(), config, frontend);
+
+  // Round-robin: the registrations and the held sessions are spread over both nodes.
+  constexpr int kUsers = 8;
+  std::vector<std::unique_ptr<TestClient>> sessions;
+  for (int i = 0; i < kUsers; ++i) {
+    const std::string name = "lbuser" + std::to_string(i);
+    auto c = std::make_unique<TestClient>(frontend, "127.0.0.5");
+    c->upgrade();
+    ASSERT_EQ(c->tsna2_register(name, kHash123456),
+              "200:Your Registered Username is " + name + "\n");
+    ASSERT_EQ(c->tsna2_login(name, kHash123456), "200:login is successful\n");
+    sessions.push_back(std::move(c));
+  }
+  nodes_[0]->kill9();
+
+  int dropped = 0;
+  for (int i = 0; i < kUsers; ++i) {
+    sessions[i]->send("sum 1 2\n");
+    std::string reply;
+    try {
+      reply = sessions[i]->read_reply();
+    } catch (const std::exception&) {
+    }
+    if (reply == "200:3.0\n") {
+      continue;  // served by the node that lives
+    }
+    ++dropped;
+    // The client reconnects through the balancer until it is logged in again (at most 5 s).
+    const std::string name = "lbuser" + std::to_string(i);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::string login;
+    while (std::chrono::steady_clock::now() - t0 < 5s) {
+      try {
+        auto c = std::make_unique<TestClient>(frontend, "127.0.0.5");
+        c->upgrade();
+        login = c->tsna2_login(name, kHash123456);
+        if (login == "200:login is successful\n") {
+          c->send("sum 1 2\n");
+          EXPECT_EQ(c->read_reply(), "200:3.0\n");
+          break;
+        }
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(login, "200:login is successful\n") << name;
+  }
+  EXPECT_GT(dropped, 0) << "round-robin put some sessions on the killed node";
+  EXPECT_LT(dropped, kUsers) << "and some on the other";
 }
 
 }  // namespace

@@ -154,6 +154,15 @@ class NoConfig : public CLI::ConfigTOML {
   std::vector<CLI::ConfigItem> from_config(std::istream&) const override { return {}; }
 };
 
+// Parses argv into `into` as if the --config file were empty: what the flags alone say. Throws
+// CLI::ParseError as CLI::App::parse does.
+void parse_flags_only(const CLI::App& app, int argc, char** argv, CommandLine& into) {
+  CLI::App bare{app.get_description()};
+  add_options(bare, into);
+  bare.config_formatter(std::make_shared<NoConfig>());
+  bare.parse(argc, argv);
+}
+
 // Parses argv into what add_options() bound, the --config file included. Returns the exit status
 // when the program must end here: --help/--version (0), a bad command line (CLI11's message and
 // status), or a bad --config file: "tsna-server: FILE: <what is wrong>", status 1. CLI11 reads the
@@ -168,13 +177,10 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
       return app.exit(e);
     }
     CommandLine flags_only;
-    CLI::App bare{app.get_description()};
-    add_options(bare, flags_only);
-    bare.config_formatter(std::make_shared<NoConfig>());
     try {
-      bare.parse(argc, argv);
+      parse_flags_only(app, argc, argv, flags_only);
     } catch (const CLI::ParseError& flag_error) {
-      return bare.exit(flag_error);
+      return app.exit(flag_error);
     }
     std::fprintf(stderr, "tsna-server: %s: %s\n", app.get_config_ptr()->as<std::string>().c_str(),
                  e.what());
@@ -186,11 +192,8 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
 // parsed again without the file.
 bool store_given_as_flag(const CLI::App& app, int argc, char** argv) {
   CommandLine flags_only;
-  CLI::App bare{app.get_description()};
-  add_options(bare, flags_only);
-  bare.config_formatter(std::make_shared<NoConfig>());
   try {
-    bare.parse(argc, argv);
+    parse_flags_only(app, argc, argv, flags_only);
   } catch (const CLI::ParseError&) {
     return false;
   }

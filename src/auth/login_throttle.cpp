@@ -19,12 +19,15 @@ class LoginThrottle::Table {
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
-  // The end of the key's lock when it is locked at `now`.
-  std::optional<ThrottleTime> locked_until(std::string_view key, ThrottleTime now) const {
+  // The end of the key's lock when it is locked at `now`; `counted` is set when the key has an
+  // unexpired entry.
+  std::optional<ThrottleTime> locked_until(std::string_view key, ThrottleTime now,
+                                           bool& counted) const {
     const auto it = entries_.find(key);
-    if (it == entries_.end()) {
+    if (it == entries_.end() || it->second.expiry->first <= now) {
       return std::nullopt;
     }
+    counted = true;
     return ThrottlePolicy::locked_until(it->second.state, now);
   }
 
@@ -129,26 +132,26 @@ ThrottleTime LoginThrottle::now_us() const {
   return std::chrono::duration_cast<ThrottleTime>(clock_.now().time_since_epoch());
 }
 
-std::optional<std::chrono::seconds> LoginThrottle::blocked(std::string_view address,
-                                                           std::string_view name) {
+ThrottleCheck LoginThrottle::check(std::string_view address, std::string_view name) {
   ThrottleTime now;
   std::optional<ThrottleTime> until;
+  ThrottleCheck result;
   {
     std::lock_guard lock(mutex_);
     now = now_us();
     if (!address.empty()) {
-      until = addresses_->locked_until(address, now);
+      until = addresses_->locked_until(address, now, result.counted);
     }
     if (!name.empty()) {
-      if (const auto name_until = names_->locked_until(name, now)) {
+      if (const auto name_until = names_->locked_until(name, now, result.counted)) {
         until = until ? std::max(*until, *name_until) : *name_until;
       }
     }
   }
-  if (!until) {
-    return std::nullopt;
+  if (until) {
+    result.wait = ThrottlePolicy::seconds_left(*until, now);
   }
-  return ThrottlePolicy::seconds_left(*until, now);
+  return result;
 }
 
 void LoginThrottle::record_failure(std::string_view address, std::string_view name) {

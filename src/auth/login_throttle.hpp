@@ -37,9 +37,9 @@ class LoginThrottle final : public Throttle {
   LoginThrottle& operator=(const LoginThrottle&) = delete;
 
   // When the address or the name is locked: the whole seconds left, rounded up (so at least
-  // 1 s), the larger of the two; otherwise nullopt. Does not count as a failure.
-  std::optional<std::chrono::seconds> blocked(std::string_view address,
-                                              std::string_view name) override;
+  // 1 s), the larger of the two; and whether either has an unexpired entry. Does not count as a
+  // failure.
+  ThrottleCheck check(std::string_view address, std::string_view name) override;
 
   // One failed login (wrong answer, decoy, malformed answer or expired challenge) from
   // `address` for `name`. `name` may be empty: then only the address counts.

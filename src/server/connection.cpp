@@ -136,6 +136,14 @@ class PlainConnection final : public PlainLoop::Handler {
     }
   }
 
+  void resume_after_store(StoreResult result) {
+    guarded([this, result = std::move(result)]() mutable {
+      begin_turn();
+      session_.on_store_done(std::move(result));
+      step();
+    });
+  }
+
   // Does what the session wants next, until the connection has to wait (or is gone). The one
   // loop of the connection: nothing in it calls step() again, so a peer that keeps the socket
   // full cannot deepen the stack, and after kReadsPerTurn reads the others go first.
@@ -176,15 +184,18 @@ class PlainConnection final : public PlainLoop::Handler {
           }
           state_ = State::kStore;
           live_.waiting = false;
-          services_.store->async_run(
-              session_.store_request(),
-              asio::bind_executor(worker_.io.get_executor(), [this](StoreResult result) {
-                guarded([this, result = std::move(result)]() mutable {
-                  begin_turn();
-                  session_.on_store_done(std::move(result));
-                  step();
-                });
-              }));
+          if (worker_.lookup != nullptr) {
+            // A login's lookup on the shared store is asked by the loop itself.
+            worker_.lookup->run(session_.store_request(), [this](StoreResult result) {
+              resume_after_store(std::move(result));
+            });
+          } else {
+            services_.store->async_run(
+                session_.store_request(),
+                asio::bind_executor(worker_.io.get_executor(), [this](StoreResult result) {
+                  resume_after_store(std::move(result));
+                }));
+          }
           return;
         case Want::kFlush:
           if (send_output(AfterWrite::kStep) != Sent::kAll) {

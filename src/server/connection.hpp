@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "metrics/registry.hpp"
+#include "server/loop_lookup.hpp"
 #include "server/plain_loop.hpp"
 #include "server/proxy_intake.hpp"
 #include "server/store_executor.hpp"
@@ -74,6 +75,8 @@ struct WorkerState {
   std::vector<char> read_buffer;  // shared by the loop's plain connections: each read is
                                   // processed before the next one starts
   bool stopping = false;
+  // With a shared store: the loop's own connection for login lookups; else null.
+  LoopLookup* lookup = nullptr;
 
   // The worker stops: no more plain connections will come. Once none is left, the plain loop
   // stops pumping (so the worker's Asio loop can run out of work).

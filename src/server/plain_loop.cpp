@@ -48,6 +48,31 @@ bool PlainLoop::add(int fd, Handler* handler) {
   return ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
+namespace {
+
+epoll_event level_event(PlainLoop::Handler* handler, bool write) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | (write ? EPOLLOUT : 0u);
+  ev.data.ptr = handler;
+  return ev;
+}
+
+}  // namespace
+
+bool PlainLoop::add_level(int fd, Handler* handler, bool write) {
+  epoll_event ev = level_event(handler, write);
+  return ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+bool PlainLoop::set_level(int fd, Handler* handler, bool write) {
+  epoll_event ev = level_event(handler, write);
+  return ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0;
+}
+
+void PlainLoop::remove(int fd) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
 void PlainLoop::defer(Handler* handler) {
   if (!handler->deferred_) {
     handler->deferred_ = true;

@@ -38,6 +38,13 @@ class PlainLoop {
   // Watches `fd` for input, output space and hang-up, edge-triggered, for as long as it is open
   // (closing it ends the registration). False (errno set) when epoll refuses it.
   bool add(int fd, Handler* handler);
+  // Watches `fd` level-triggered instead, for input and, while `write`, for output space: for a
+  // descriptor whose reader may leave bytes unread (a library with its own buffer, such as
+  // libpq). add_level() registers it; set_level() changes `write`; remove() ends the watch.
+  // False (errno set) when epoll refuses.
+  bool add_level(int fd, Handler* handler, bool write);
+  bool set_level(int fd, Handler* handler, bool write);
+  void remove(int fd);
   // Runs `handler` again (on_ready(0)) soon, after the events already waiting: for a handler
   // that stopped reading before the socket was empty, so that one busy peer cannot starve the
   // others. Edge-triggered sockets report no new edge for bytes already there.

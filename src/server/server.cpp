@@ -40,6 +40,7 @@
 #include "session/command_label.hpp"
 #include "store/data_dir.hpp"
 #include "store/postgres_connection.hpp"
+#include "store/postgres_login_lookup.hpp"
 #include "store/postgres_throttle.hpp"
 #include "store/postgres_user_store.hpp"
 #include "store/sqlite_user_store.hpp"
@@ -60,6 +61,7 @@ struct Worker {
   asio::io_context io{1};
   WorkerState state{io};
   asio::steady_timer sweep{io};
+  std::unique_ptr<LoopLookup> lookup;  // with a shared store (state.lookup points to it)
 };
 
 // Accepts one waiting connection, non-blocking and close-on-exec, with the peer's address.
@@ -179,9 +181,11 @@ struct Server::Impl {
   auth::OpenSslRandom random;
   std::unique_ptr<UserStore> store;
   std::unique_ptr<AuditSink> audit;
-  FileAuditLog* file_audit = nullptr;  // set when `audit` is our own file log
-  auth::LoginThrottle throttle;        // this node's counts, unless the store is shared:
-  std::unique_ptr<PostgresThrottle> shared_throttle;  // the cluster's, with --store postgresql
+  FileAuditLog* file_audit = nullptr;         // set when `audit` is our own file log
+  auth::LoginThrottle throttle;               // this node's counts, unless the store is shared:
+  std::shared_ptr<PostgresPool> shared_pool;  // with --store postgresql
+  std::unique_ptr<PostgresThrottle> shared_throttle;   // the cluster's
+  std::unique_ptr<PostgresLoginLookup> shared_lookup;  // its rows and a verifier in one query
   // Counted whether or not --metrics serves them: a count costs a plain increment.
   metrics::Registry metrics{command_labels()};
   SessionContext session_context;
@@ -228,9 +232,10 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
     data_dir_lock.emplace(DataDirLock::acquire(options.data_dir));  // before anything is opened
   }
   if (!store && !options.store_uri.empty()) {
-    auto pool = std::make_shared<PostgresPool>(options.store_uri);
-    store = PostgresUserStore::open(pool, &random);
-    shared_throttle = std::make_unique<PostgresThrottle>(pool, options.limits);
+    shared_pool = std::make_shared<PostgresPool>(options.store_uri);
+    store = PostgresUserStore::open(shared_pool, &random);
+    shared_throttle = std::make_unique<PostgresThrottle>(shared_pool, options.limits);
+    shared_lookup = std::make_unique<PostgresLoginLookup>(shared_pool);
   }
   if (!store) {
     store = open_embedded_store(options, &random);
@@ -253,11 +258,17 @@ Server::Impl::Impl(ServerOptions opts, std::unique_ptr<UserStore> given_store,
       StoreWorkContext{
           store.get(),
           shared_throttle ? static_cast<auth::Throttle*>(shared_throttle.get()) : &throttle,
-          &random, options.scram_iterations},
+          &random, options.scram_iterations, shared_lookup.get()},
       shared_throttle ? std::max(kSharedStoreThreads, store_thread_count()) : store_thread_count(),
       options.limits.store_queue_capacity, &metrics);
   connection_services = {&session_context, store_executor.get(), &open_connections, &metrics,
                          &proxy};
+  if (shared_pool) {
+    for (auto& w : workers) {
+      w->lookup = std::make_unique<LoopLookup>(w->io, w->state.plain, shared_pool, *store_executor);
+      w->state.lookup = w->lookup.get();
+    }
+  }
 
   raise_file_limit_for(options.limits.max_connections);
   if (options.tls_enabled()) {

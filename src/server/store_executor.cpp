@@ -97,19 +97,24 @@ StoreResult StoreExecutor::run_now(const StoreRequest& request) {
   std::string error;
   const auto started = std::chrono::steady_clock::now();
   StoreResult result = carry_out(request, work_, error);
-  if (metrics_ != nullptr) {
-    const auto took = std::chrono::steady_clock::now() - started;
-    metrics::Shard& shard = metrics_->local();
-    const std::size_t op = operation_index(request.kind);
-    shard.count_store(op, outcome_index(result.outcome));
-    shard.observe_store_latency(
-        op, static_cast<std::uint64_t>(
-                std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()));
-  }
+  record(request, result, std::chrono::steady_clock::now() - started);
   if (!error.empty()) {
     std::fprintf(stderr, "tsna-server: store request failed: %s\n", error.c_str());
   }
   return result;
+}
+
+void StoreExecutor::record(const StoreRequest& request, const StoreResult& result,
+                           std::chrono::steady_clock::duration took) {
+  if (metrics_ == nullptr) {
+    return;
+  }
+  metrics::Shard& shard = metrics_->local();
+  const std::size_t op = operation_index(request.kind);
+  shard.count_store(op, outcome_index(result.outcome));
+  shard.observe_store_latency(
+      op, static_cast<std::uint64_t>(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()));
 }
 
 void StoreExecutor::count_refused(const StoreRequest& request) {

@@ -11,6 +11,7 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -78,6 +79,17 @@ class StoreExecutor {
     }
     return run_now(request);
   }
+
+  // Runs `f` on a store thread: blocking work that is not a request, such as opening an event
+  // loop's own connection to the shared store (server/loop_lookup.hpp).
+  template <typename F>
+  void post(F&& f) {
+    asio::post(io_, std::forward<F>(f));
+  }
+
+  // Counts a request carried out elsewhere (an event loop's lookup), as run_now() counts its own.
+  void record(const StoreRequest& request, const StoreResult& result,
+              std::chrono::steady_clock::duration took);
 
   // Finishes the queued work and stops the threads. Idempotent.
   void join();

@@ -41,8 +41,12 @@ void Session::respond_throttled(std::chrono::seconds wait) {
   respond(Code::kFail, text);
 }
 
-void Session::finish_login(bool success, std::string_view name, std::string_view text,
+void Session::finish_login(bool success, std::string_view name, std::string_view text, bool counted,
                            bool silent) {
+  if (success && !counted) {
+    send_verdict(true, name, text, silent);
+    return;
+  }
   begin_store(success ? StoreRequest::Kind::kRecordSuccess : StoreRequest::Kind::kRecordFailure,
               name);
   stored_->verdict.assign(text);
@@ -74,6 +78,7 @@ void Session::begin_scram_login(std::string_view mechanism, std::string_view cli
 void Session::start_scram(std::string_view name, const StoreResult& found) {
   Login& login = *login_;
   login.known = found.outcome == StoreOutcome::kDone && found.verifier.has_value();
+  login.counted = found.counted;
   const auth::ScramVerifier verifier =
       login.known ? *found.verifier
                   : auth::decoy_verifier(ctx_.decoy_secret, name, ctx_.scram_iterations);
@@ -105,7 +110,7 @@ void Session::handle_scram_final(std::string_view line) {
     // Two lines: the server's proof that it holds the verifier, then the seed's text.
     server_final.push_back('\n');
     server_final.append(msg::kLoginOk);
-    finish_login(true, login->name, server_final);
+    finish_login(true, login->name, server_final, login->counted);
     return;
   }
   finish_login(false, login->name, msg::kAuthFailed);
@@ -131,6 +136,7 @@ void Session::answer_classic_check(const StoreRequest& request, const StoreResul
     return;
   }
   login->answer_awaited = true;
+  login->counted = result.counted;
   ctx_.random->fill(login->challenge);
   login->issued = now_;
   // The seed sends the 8 challenge bytes raw, with no code (SPEC 1.1).
@@ -157,7 +163,7 @@ void Session::finish_classic_answer() {
   const auth::Digest expected = auth::classic_response(login->hash, login->challenge);
   const bool fresh = now_ - login->issued <= ctx_.limits.effective_challenge_lifetime();
   const bool ok = auth::constant_time_equal(expected, login->answer) && fresh;
-  finish_login(ok, login->name, ok ? msg::kLoginOk : msg::kAuthFailed);
+  finish_login(ok, login->name, ok ? msg::kLoginOk : msg::kAuthFailed, login->counted);
 }
 
 void Session::expire_classic_challenge() {
@@ -169,7 +175,7 @@ void Session::expire_classic_challenge() {
   // arrived, so there is no audit record; the challenge's own record names the login.
   const std::unique_ptr<Login> login = std::move(login_);
   answering_ = {};
-  finish_login(false, login->name, msg::kAuthFailed, /*silent=*/true);
+  finish_login(false, login->name, msg::kAuthFailed, /*counted=*/true, /*silent=*/true);
 }
 
 }  // namespace tsna

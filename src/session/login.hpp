@@ -22,6 +22,7 @@ struct Session::Login {
   Dialect dialect = Dialect::kTsna2;
   std::string name;
   SteadyTime issued{};  // when the challenge (classic) or server-first (SCRAM) went out
+  bool counted = true;  // the throttle's check found failures to clear on a success
 
   // Classic: the hash the client sent (its answer is keyed with it, as the seed does), the
   // 8-byte challenge, and the answer bytes collected so far.
@@ -45,8 +46,8 @@ struct Session::Stored {
   bool is_answer = false;
   std::string login;
   bool prepared = false;
-  // kRecordFailure/kRecordSuccess: the login's verdict, sent once the count is recorded; a
-  // silent one (an expired challenge) has no message, so no audit record.
+  // kRecordFailure/kRecordSuccess: the login's verdict, sent once the count is recorded
+  // (Session::send_verdict).
   std::string verdict;
   bool silent = false;
 };

@@ -243,23 +243,27 @@ void Session::on_store_done(StoreResult result) {
       s->request.kind == StoreRequest::Kind::kRecordSuccess) {
     // The verdict stands whatever became of its count (a count the store could not take is
     // lost; the login's outcome is not).
-    const bool success = s->request.kind == StoreRequest::Kind::kRecordSuccess;
-    count_login(success ? metrics::LoginOutcome::kOk : metrics::LoginOutcome::kFailed);
-    if (success) {
-      user_ = s->request.name;
-      audit_identity_ = 0;
-    }
-    const Code code =
-        s->request.kind == StoreRequest::Kind::kRecordSuccess ? Code::kOk : Code::kFail;
-    if (s->silent) {
-      append_reply(output_, dialect_, code, s->verdict);
-    } else {
-      respond(code, s->verdict);
-    }
+    send_verdict(s->request.kind == StoreRequest::Kind::kRecordSuccess, s->request.name, s->verdict,
+                 s->silent);
   } else {
     finish_store_command(s->request, std::move(result));
   }
   resume();
+}
+
+void Session::send_verdict(bool success, std::string_view name, std::string_view text,
+                           bool silent) {
+  count_login(success ? metrics::LoginOutcome::kOk : metrics::LoginOutcome::kFailed);
+  if (success) {
+    user_.emplace(name);
+    audit_identity_ = 0;
+  }
+  const Code code = success ? Code::kOk : Code::kFail;
+  if (silent) {
+    append_reply(output_, dialect_, code, text);
+  } else {
+    respond(code, text);
+  }
 }
 
 void Session::finish_store_command(const StoreRequest& request, StoreResult result) {

@@ -60,7 +60,7 @@ struct StoreRequest {
     kAdd,            // register: a verifier for `hash` with a fresh salt (PBKDF2), added
     kChange,         // changepwd: refused if `hash` is the current password, else replaced
     kRecordFailure,  // a failed login for `name` from `address`
-    kRecordSuccess,  // a successful login: the counts of `name` and `address` are forgotten
+    kRecordSuccess,  // a successful login whose check found counts: they are forgotten
   };
   Kind kind = Kind::kFind;
   std::string name;
@@ -83,6 +83,9 @@ struct StoreResult {
   StoreOutcome outcome = StoreOutcome::kFailed;
   std::optional<auth::ScramVerifier> verifier;  // kFind with kDone
   std::chrono::seconds wait{0};                 // kThrottled
+  // kFind, kCheckPassword: the throttle holds failures of the name or the address, so a success
+  // must clear them (auth::ThrottleCheck::counted).
+  bool counted = false;
 };
 
 class Session {
@@ -153,11 +156,14 @@ class Session {
 
   // The two login state machines (session/login.cpp).
   void respond_throttled(std::chrono::seconds wait);
-  // The verdict of a login: recorded (a failure counted, a success clearing the counts) before
-  // the reply `text` is sent; a success logs the connection in as `name`.
-  void finish_login(bool success, std::string_view name, std::string_view text,
+  // The verdict of a login: a failure is counted, and a success clears the counts when its
+  // throttle check found some (`counted`), before the reply `text` is sent; a success with
+  // nothing to clear is answered at once (SPEC 4.4).
+  void finish_login(bool success, std::string_view name, std::string_view text, bool counted = true,
                     bool silent = false);
-  void send_verdict(const StoreRequest& request);
+  // The reply to a recorded verdict; a success logs the connection in as `name`. A silent one
+  // (an expired challenge) has no message, so no audit record.
+  void send_verdict(bool success, std::string_view name, std::string_view text, bool silent);
   void begin_scram_login(std::string_view mechanism, std::string_view client_first);
   void start_scram(std::string_view name, const StoreResult& found);
   void handle_scram_final(std::string_view line);

@@ -21,19 +21,28 @@ StoreResult outcome(StoreOutcome o) {
   return StoreResult{o, std::nullopt};
 }
 
+}  // namespace
+
+StoreResult lookup_outcome(const StoreRequest& request, LoginLookupResult found) {
+  StoreResult r = outcome(StoreOutcome::kDone);
+  r.counted = found.throttle.counted;
+  if (found.throttle.wait) {
+    r.outcome = StoreOutcome::kThrottled;
+    r.wait = *found.throttle.wait;
+  } else if (!found.verifier) {
+    r.outcome = StoreOutcome::kNoSuchUser;
+  } else if (request.kind == StoreRequest::Kind::kFind) {
+    r.verifier = std::move(found.verifier);
+  } else if (!auth::password_matches(*found.verifier, request.hash)) {
+    r.outcome = StoreOutcome::kWrongPassword;
+  }
+  return r;
+}
+
+namespace {
+
 StoreResult run(const StoreRequest& request, const StoreWorkContext& ctx) {
   UserStore& users = *ctx.users;
-  // A login is refused by the throttle before anything is looked up or derived: locked peers
-  // cost no PBKDF2 and learn nothing about the name.
-  if (request.kind == StoreRequest::Kind::kFind ||
-      request.kind == StoreRequest::Kind::kCheckPassword) {
-    if (const std::optional<std::chrono::seconds> wait =
-            ctx.throttle->blocked(request.address, request.name)) {
-      StoreResult r = outcome(StoreOutcome::kThrottled);
-      r.wait = *wait;
-      return r;
-    }
-  }
   switch (request.kind) {
     case StoreRequest::Kind::kRecordFailure:
       ctx.throttle->record_failure(request.address, request.name);
@@ -41,18 +50,15 @@ StoreResult run(const StoreRequest& request, const StoreWorkContext& ctx) {
     case StoreRequest::Kind::kRecordSuccess:
       ctx.throttle->record_success(request.address, request.name);
       return outcome(StoreOutcome::kDone);
-    case StoreRequest::Kind::kFind: {
-      std::optional<auth::ScramVerifier> v = users.find(request.name);
-      return v ? StoreResult{StoreOutcome::kDone, std::move(v)}
-               : outcome(StoreOutcome::kNoSuchUser);
-    }
+    case StoreRequest::Kind::kFind:
     case StoreRequest::Kind::kCheckPassword: {
-      const std::optional<auth::ScramVerifier> v = users.find(request.name);
-      if (!v) {
-        return outcome(StoreOutcome::kNoSuchUser);
+      // A login is refused by the throttle before anything is derived: locked peers cost no
+      // PBKDF2 and learn nothing about the name.
+      if (ctx.lookup != nullptr) {
+        return lookup_outcome(request, ctx.lookup->lookup(request.address, request.name));
       }
-      return outcome(auth::password_matches(*v, request.hash) ? StoreOutcome::kDone
-                                                              : StoreOutcome::kWrongPassword);
+      return lookup_outcome(
+          request, SequentialLookup(users, *ctx.throttle).lookup(request.address, request.name));
     }
     case StoreRequest::Kind::kAdd:
       // A name already taken costs no derivation; the add itself settles races.
@@ -98,7 +104,8 @@ StoreResult carry_out(const StoreRequest& request, const StoreWorkContext& ctx,
 bool is_immediate(const StoreRequest& request, const StoreWorkContext& ctx) {
   switch (request.kind) {
     case StoreRequest::Kind::kFind:
-      return ctx.users->find_never_blocks() && ctx.throttle->never_blocks();
+      return ctx.lookup != nullptr ? ctx.lookup->never_blocks()
+                                   : ctx.users->find_never_blocks() && ctx.throttle->never_blocks();
     case StoreRequest::Kind::kRecordFailure:
     case StoreRequest::Kind::kRecordSuccess:
       return ctx.throttle->never_blocks();

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/postgres_pipeline.hpp"
 #include "store/store_error.hpp"
 
 namespace tsna {
@@ -20,6 +21,8 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   PGconn* get() const { return conn_; }
+  // Gives the connection up to its new owner.
+  PGconn* release() { return std::exchange(conn_, nullptr); }
   // The name this connection prepared `sql` under, if it did.
   std::unordered_map<std::string, std::string>& prepared() { return prepared_; }
 
@@ -40,9 +43,14 @@ std::string one_line(const char* message) {
   return text;
 }
 
-// A statement failed because the server went away (class 08, connection exception; 57P0x, the
-// server shutting down or not accepting connections) rather than because of the statement.
-bool connection_failure(PGconn* conn, const PGresult* result) {
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+}  // namespace
+
+bool pg_connection_failed(PGconn* conn, const PGresult* result) {
   if (PQstatus(conn) == CONNECTION_BAD) {
     return true;
   }
@@ -54,12 +62,31 @@ bool connection_failure(PGconn* conn, const PGresult* result) {
   return s.starts_with("08") || s.starts_with("57P");
 }
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
+std::string pg_error(PGconn* conn, const PGresult* result) {
+  return result != nullptr ? one_line(PQresultErrorMessage(result))
+                           : one_line(PQerrorMessage(conn));
+}
 
-}  // namespace
+std::vector<PgRow> pg_rows(const PGresult* result) {
+  std::vector<PgRow> rows;
+  const int n = PQntuples(result);
+  const int fields = PQnfields(result);
+  rows.reserve(static_cast<std::size_t>(n));
+  for (int r = 0; r < n; ++r) {
+    PgRow row;
+    row.reserve(static_cast<std::size_t>(fields));
+    for (int f = 0; f < fields; ++f) {
+      if (PQgetisnull(result, r, f)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result, r, f),
+                                     static_cast<std::size_t>(PQgetlength(result, r, f))));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 std::vector<PgRow> PgSession::exec(std::string_view sql,
                                    const std::vector<std::optional<std::string>>& params) {
@@ -96,33 +123,15 @@ std::vector<PgRow> PgSession::exec(std::string_view sql,
   }
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const std::string message =
-        result ? one_line(PQresultErrorMessage(result.get())) : one_line(PQerrorMessage(conn));
-    if (connection_failure(conn, result.get())) {
+    const std::string message = pg_error(conn, result.get());
+    if (pg_connection_failed(conn, result.get())) {
       throw StoreUnavailable("PostgreSQL: " + message);
     }
     throw std::runtime_error("PostgreSQL: " + message);
   }
   const char* tuples = PQcmdTuples(result.get());
   affected_ = tuples != nullptr && *tuples != '\0' ? std::stoll(tuples) : 0;
-  std::vector<PgRow> rows;
-  const int n = PQntuples(result.get());
-  const int fields = PQnfields(result.get());
-  rows.reserve(static_cast<std::size_t>(n));
-  for (int r = 0; r < n; ++r) {
-    PgRow row;
-    row.reserve(static_cast<std::size_t>(fields));
-    for (int f = 0; f < fields; ++f) {
-      if (PQgetisnull(result.get(), r, f)) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(std::string(PQgetvalue(result.get(), r, f),
-                                     static_cast<std::size_t>(PQgetlength(result.get(), r, f))));
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return pg_rows(result.get());
 }
 
 PostgresPool::PostgresPool(std::string uri, std::size_t max_open)
@@ -240,6 +249,17 @@ std::unique_ptr<PgConnection> PostgresPool::connect() {
   healthy_ = true;
   backoff_ = std::chrono::milliseconds(0);
   return c;
+}
+
+std::unique_ptr<PgPipeline> PostgresPool::open_pipeline() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (backoff_.count() > 0 && std::chrono::steady_clock::now() < retry_at_) {
+      throw StoreUnavailable("PostgreSQL unreachable (retrying shortly): " + last_error_);
+    }
+  }
+  std::unique_ptr<PgConnection> c = connect();
+  return std::make_unique<PgPipeline>(c->release());
 }
 
 void PostgresPool::release(std::unique_ptr<PgConnection> connection) {

@@ -17,12 +17,26 @@
 #include <thread>
 #include <vector>
 
+// libpq's own types (PGconn, PGresult), opaque here: libpq's header stays in the .cpp files.
+struct pg_conn;
+struct pg_result;
+
 namespace tsna {
 
 // One row of a result: each field as text, nullopt for SQL NULL.
 using PgRow = std::vector<std::optional<std::string>>;
 
 class PgConnection;
+class PgPipeline;
+
+// Shared by the two files that drive libpq (this one's .cpp and postgres_pipeline.cpp).
+// The rows of a result.
+std::vector<PgRow> pg_rows(const pg_result* result);
+// The error of a failed statement (or of the connection, without a result), on one line.
+std::string pg_error(pg_conn* conn, const pg_result* result);
+// A statement failed because the server went away (class 08, connection exception; 57P0x, the
+// server shutting down) rather than because of the statement.
+bool pg_connection_failed(pg_conn* conn, const pg_result* result);
 
 // What a unit of work sees: statements on one connection. exec() throws StoreUnavailable when the
 // connection breaks and std::runtime_error (with the server's message) when a statement fails.
@@ -57,6 +71,11 @@ class PostgresPool {
   // and, if `idempotent` and the connection had been used before, `work` runs once more on a
   // fresh one; otherwise StoreUnavailable propagates: a write's outcome is then unknown.
   void run(bool idempotent, const std::function<void(PgSession&)>& work);
+
+  // A connection of its own for an event loop (postgres_pipeline.hpp), opened now, with the
+  // pool's parameters; it is not counted in `max_open`. Blocking: call it from a store thread.
+  // Throws StoreUnavailable at once while the pool backs off, or when the connect fails.
+  std::unique_ptr<PgPipeline> open_pipeline();
 
   // False from a failed connect or a broken connection until the next successful connect. While
   // unhealthy, a thread of the pool keeps trying (with the backoff), so health comes back with

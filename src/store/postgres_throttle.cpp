@@ -10,19 +10,7 @@
 namespace tsna {
 namespace {
 
-// The database's clock, in ThrottlePolicy's unit; the same value for the whole statement.
-constexpr const char* kNowUs = "(extract(epoch FROM statement_timestamp()) * 1000000)::bigint";
-
 using Params = std::vector<std::optional<std::string>>;
-
-// The two keys as hex, nullopt for one that is not a key.
-Params keys(std::string_view address, std::string_view name) {
-  Params p;
-  p.push_back(address.empty() ? std::nullopt
-                              : std::optional(to_pg_hex("a:" + std::string(address))));
-  p.push_back(name.empty() ? std::nullopt : std::optional(to_pg_hex("n:" + std::string(name))));
-  return p;
-}
 
 long long field(const PgRow& row, std::size_t i) {
   return row.at(i) ? std::stoll(*row[i]) : 0;
@@ -40,46 +28,65 @@ auth::ThrottleState state_of(const PgRow& row, std::size_t first) {
 
 }  // namespace
 
+std::string pg_throttle_columns() {
+  return std::string(kPgNowUs) + ", failures, locks, window_start, locked_until, expires_at";
+}
+
+Params pg_throttle_keys(std::string_view address, std::string_view name) {
+  Params p;
+  p.push_back(address.empty() ? std::nullopt
+                              : std::optional(to_pg_hex("a:" + std::string(address))));
+  p.push_back(name.empty() ? std::nullopt : std::optional(to_pg_hex("n:" + std::string(name))));
+  return p;
+}
+
+auth::ThrottleCheck pg_throttle_check(const std::vector<PgRow>& rows, std::size_t first) {
+  auth::ThrottleCheck check;
+  for (const PgRow& row : rows) {
+    if (!row.at(first)) {
+      continue;
+    }
+    const auth::ThrottleTime now(field(row, first));
+    if (field(row, first + 5) <= now.count()) {
+      continue;  // expired: as if absent
+    }
+    check.counted = true;
+    if (const auto until = auth::ThrottlePolicy::locked_until(state_of(row, first + 1), now)) {
+      const std::chrono::seconds left = auth::ThrottlePolicy::seconds_left(*until, now);
+      if (!check.wait || left > *check.wait) {
+        check.wait = left;
+      }
+    }
+  }
+  return check;
+}
+
 PostgresThrottle::PostgresThrottle(std::shared_ptr<PostgresPool> pool, const Limits& limits)
     : pool_(std::move(pool)),
       policy_(limits),
       capacity_(2 * static_cast<long long>(limits.throttle_table_capacity)) {}
 
-std::optional<std::chrono::seconds> PostgresThrottle::blocked(std::string_view address,
-                                                              std::string_view name) {
-  const Params p = keys(address, name);
+auth::ThrottleCheck PostgresThrottle::check(std::string_view address, std::string_view name) {
+  const Params p = pg_throttle_keys(address, name);
   if (!p[0] && !p[1]) {
-    return std::nullopt;
+    return {};
   }
-  std::optional<std::chrono::seconds> wait;
-  pool_->run(true, [&](PgSession& s) {
-    wait.reset();
-    const std::vector<PgRow> rows =
-        s.exec(std::string("SELECT ") + kNowUs +
-                   ", failures, locks, window_start, locked_until, expires_at FROM tsna_throttle "
-                   "WHERE key IN (decode($1, 'hex'), decode($2, 'hex'))",
-               p);
-    for (const PgRow& row : rows) {
-      const auth::ThrottleTime now(field(row, 0));
-      if (field(row, 5) <= now.count()) {
-        continue;  // expired: as if absent
-      }
-      if (const auto until = auth::ThrottlePolicy::locked_until(state_of(row, 1), now)) {
-        const std::chrono::seconds left = auth::ThrottlePolicy::seconds_left(*until, now);
-        if (!wait || left > *wait) {
-          wait = left;
-        }
-      }
-    }
-  });
-  return wait;
+  static const std::string sql = "SELECT " + pg_throttle_columns() +
+                                 " FROM tsna_throttle WHERE key IN (decode($1, 'hex'), "
+                                 "decode($2, 'hex'))";
+  auth::ThrottleCheck result;
+  pool_->run(true, [&](PgSession& s) { result = pg_throttle_check(s.exec(sql, p), 0); });
+  return result;
 }
 
 void PostgresThrottle::record_failure(std::string_view address, std::string_view name) {
-  const Params p = keys(address, name);
+  const Params p = pg_throttle_keys(address, name);
   if (!p[0] && !p[1]) {
     return;
   }
+  static const std::string lock_row =
+      "SELECT " + pg_throttle_columns() +
+      " FROM tsna_throttle WHERE key = decode($1, 'hex') FOR UPDATE";
   pool_->run(false, [&](PgSession& s) {
     s.exec("BEGIN");
     // Rows to lock exist first (a placeholder is expired, so it behaves as absent).
@@ -94,11 +101,7 @@ void PostgresThrottle::record_failure(std::string_view address, std::string_view
       if (!key) {
         continue;
       }
-      const std::vector<PgRow> rows =
-          s.exec(std::string("SELECT ") + kNowUs +
-                     ", failures, locks, window_start, locked_until, expires_at FROM tsna_throttle "
-                     "WHERE key = decode($1, 'hex') FOR UPDATE",
-                 {key});
+      const std::vector<PgRow> rows = s.exec(lock_row, {key});
       if (rows.size() != 1) {
         continue;  // deleted meanwhile by a success: this failure starts nothing
       }
@@ -121,7 +124,7 @@ void PostgresThrottle::record_failure(std::string_view address, std::string_view
     pool_->run(false, [&](PgSession& s) {
       s.exec(std::string("DELETE FROM tsna_throttle WHERE key IN (SELECT key FROM tsna_throttle "
                          "WHERE expires_at <= ") +
-             kNowUs + " LIMIT 256 FOR UPDATE SKIP LOCKED)");
+             std::string(kPgNowUs) + " LIMIT 256 FOR UPDATE SKIP LOCKED)");
     });
   }
   if (n % 256 == 0) {
@@ -135,7 +138,7 @@ void PostgresThrottle::record_failure(std::string_view address, std::string_view
 }
 
 void PostgresThrottle::record_success(std::string_view address, std::string_view name) {
-  const Params p = keys(address, name);
+  const Params p = pg_throttle_keys(address, name);
   if (!p[0] && !p[1]) {
     return;
   }

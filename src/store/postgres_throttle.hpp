@@ -6,9 +6,12 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/throttle.hpp"
 #include "auth/throttle_policy.hpp"
@@ -28,8 +31,7 @@ class PostgresThrottle final : public auth::Throttle {
  public:
   PostgresThrottle(std::shared_ptr<PostgresPool> pool, const Limits& limits);
 
-  std::optional<std::chrono::seconds> blocked(std::string_view address,
-                                              std::string_view name) override;
+  auth::ThrottleCheck check(std::string_view address, std::string_view name) override;
   void record_failure(std::string_view address, std::string_view name) override;
   void record_success(std::string_view address, std::string_view name) override;
   bool never_blocks() const override { return false; }
@@ -43,5 +45,19 @@ class PostgresThrottle final : public auth::Throttle {
   long long capacity_;
   std::atomic<unsigned> failures_{0};
 };
+
+// Shared with PostgresLoginLookup, which reads the throttle's rows in its own statement.
+// The two keys of (address, name) as hex parameters, nullopt for one that is not a key.
+std::vector<std::optional<std::string>> pg_throttle_keys(std::string_view address,
+                                                         std::string_view name);
+// The database's clock, in ThrottlePolicy's unit; the same value for the whole statement.
+inline constexpr std::string_view kPgNowUs =
+    "(extract(epoch FROM statement_timestamp()) * 1000000)::bigint";
+// The select list whose fields pg_throttle_check() reads, in order: kPgNowUs, then failures,
+// locks, window_start, locked_until, expires_at of a tsna_throttle row.
+std::string pg_throttle_columns();
+// The verdict over those fields of `rows`, read from column `first` on; a row whose clock field
+// is NULL is not a throttle row and is skipped. An expired row counts as absent.
+auth::ThrottleCheck pg_throttle_check(const std::vector<PgRow>& rows, std::size_t first);
 
 }  // namespace tsna

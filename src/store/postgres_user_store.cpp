@@ -94,7 +94,9 @@ DecoySecret shared_decoy(PgSession& s, RandomSource& random) {
   return secret;
 }
 
-auth::ScramVerifier parse_stored(const std::string& text, std::string_view name) {
+}  // namespace
+
+auth::ScramVerifier parse_pg_verifier(const std::string& text, std::string_view name) {
   std::optional<auth::ScramVerifier> v = auth::parse_verifier(text);
   if (!v) {
     throw std::runtime_error("the PostgreSQL store holds a damaged verifier for " +
@@ -102,8 +104,6 @@ auth::ScramVerifier parse_stored(const std::string& text, std::string_view name)
   }
   return *v;
 }
-
-}  // namespace
 
 std::string to_pg_hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -151,8 +151,8 @@ std::optional<auth::ScramVerifier> PostgresUserStore::find(std::string_view name
   pool_->run(true, [&](PgSession& s) {
     const std::vector<PgRow> rows =
         s.exec("SELECT verifier FROM tsna_users WHERE name = decode($1, 'hex')", {to_pg_hex(name)});
-    found =
-        rows.empty() || !rows[0][0] ? std::nullopt : std::optional(parse_stored(*rows[0][0], name));
+    found = rows.empty() || !rows[0][0] ? std::nullopt
+                                        : std::optional(parse_pg_verifier(*rows[0][0], name));
   });
   return found;
 }
@@ -186,7 +186,7 @@ std::vector<UserRecord> PostgresUserStore::list() const {
     for (const PgRow& row :
          s.exec("SELECT encode(name, 'hex'), verifier FROM tsna_users ORDER BY id")) {
       std::string name = from_pg_hex(row[0].value_or(""));
-      auth::ScramVerifier v = parse_stored(row[1].value_or(""), name);
+      auth::ScramVerifier v = parse_pg_verifier(row[1].value_or(""), name);
       users.push_back(UserRecord{std::move(name), std::move(v)});
     }
   });

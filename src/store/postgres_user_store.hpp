@@ -52,4 +52,7 @@ class PostgresUserStore final : public UserStore {
 std::string to_pg_hex(std::string_view bytes);
 std::string from_pg_hex(std::string_view hex);
 
+// A verifier column's text; throws std::runtime_error naming `name` when it is damaged.
+auth::ScramVerifier parse_pg_verifier(const std::string& text, std::string_view name);
+
 }  // namespace tsna

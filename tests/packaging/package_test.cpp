@@ -113,7 +113,7 @@ TEST(DebianPackage, ControlFieldsAreTheseExactly) {
           "Section: net\n"
           "Priority: optional\n"
           "Depends: libc6 (>= 2.34), libedit2 (>= 3.1-20140620-0), libgcc-s1 (>= 3.0), "
-          "libgsasl18 (>= 1.9.2), libpq5 (>= 9.0~), libsqlite3-0 (>= 3.20.0), libssl3 (>= 3.0.0), "
+          "libgsasl18 (>= 1.9.2), libpq5 (>= 14~~), libsqlite3-0 (>= 3.20.0), libssl3 (>= 3.0.0), "
           "libstdc++6 (>= 12)\n"
           "Description: Telnet-like remote command service with an NTLM-style login\n"
           " TSNA is a small TCP service: users register, log in without sending their\n"

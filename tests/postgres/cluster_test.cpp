@@ -206,6 +206,26 @@ TEST_F(Cluster, HealthIsServiceUnavailableWhileTheDatabaseIsDownAndOkOnceItIsBac
   EXPECT_EQ(head, ok_head) << "healthy again within 5 s of the database's return, no traffic";
 }
 
+// The node's connections to the database end under it (backends terminated, as when an operator
+// or a failover ends them): the event loop's own connection and the store threads' pool both
+// notice, the lookups caught by the break are asked again, and no login fails.
+TEST_F(Cluster, EveryLoginSucceedsWhileTheNodesDatabaseConnectionsAreTerminatedUnderIt) {
+  start(1);
+  ASSERT_EQ(client(0)->tsna2_register("gina", kHash123456),
+            "200:Your Registered Username is gina\n");
+  int terminated = 0;
+  for (int i = 0; i < 30; ++i) {
+    if (i % 6 == 3) {
+      terminated += std::stoi(
+          pg().psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = 'tsna-server'"));
+    }
+    EXPECT_EQ(client(0)->tsna2_login("gina", kHash123456), "200:login is successful\n")
+        << "login " << i;
+  }
+  EXPECT_GE(terminated, 5);
+}
+
 TEST_F(Cluster, AKill9OfANodeLosesNoAcknowledgedRegistration) {
   start(2);
   constexpr int kUsers = 20;

@@ -75,6 +75,18 @@ TEST_F(PostgresThrottleTest, ASuccessOnAnotherNodeClearsTheNameAndTheAddress) {
   EXPECT_EQ(a->size_for_test(), 0);
 }
 
+TEST_F(PostgresThrottleTest, CheckSaysWhetherTheAddressOrTheNameHasFailuresOnRecord) {
+  auto a = node();
+  auto b = node();
+  EXPECT_EQ(b->check("127.0.0.2", "bob"), (auth::ThrottleCheck{std::nullopt, false}));
+  a->record_failure("127.0.0.3", "bob");
+  EXPECT_EQ(b->check("127.0.0.2", "bob"), (auth::ThrottleCheck{std::nullopt, true}));
+  EXPECT_EQ(b->check("127.0.0.3", "carol"), (auth::ThrottleCheck{std::nullopt, true}));
+  EXPECT_EQ(b->check("127.0.0.2", "carol"), (auth::ThrottleCheck{std::nullopt, false}));
+  b->record_success("127.0.0.3", "bob");
+  EXPECT_EQ(a->check("127.0.0.3", "bob"), (auth::ThrottleCheck{std::nullopt, false}));
+}
+
 TEST_F(PostgresThrottleTest, TheTableIsTrimmedToTwiceTheCapacity) {
   Limits limits;
   limits.throttle_table_capacity = 4;

@@ -25,11 +25,12 @@ const std::vector<HeaderRule>& third_party_rules() {
       {"libedit", {"histedit.h", "editline/"}, {"client"}, {}},
       // SCRAM, SASLprep and PBKDF2: auth wraps GNU SASL for the server, the client and the bench.
       {"GNU SASL", {"gsasl.h", "gsasl-mech.h"}, {"auth"}, {}},
-      // The shared store's client library, in the connection pool and the URI check only.
+      // The shared store's client library: the store threads' pool, an event loop's pipelined
+      // connection and the URI check only.
       {"libpq",
        {"libpq-fe.h", "libpq/", "postgresql/"},
        {},
-       {"store/postgres_connection.cpp", "store/postgres_uri.cpp"}},
+       {"store/postgres_connection.cpp", "store/postgres_pipeline.cpp", "store/postgres_uri.cpp"}},
   };
   return kRules;
 }

@@ -97,6 +97,19 @@ TEST_F(LoginThrottleTest, SuccessClearsBothAddressAndName) {
   EXPECT_EQ(throttle_.blocked(kAddress, "alice"), std::nullopt);
 }
 
+// What a success then has to clear (SPEC 4.4): an unexpired entry of the address or the name.
+TEST_F(LoginThrottleTest, CheckSaysWhetherTheAddressOrTheNameHasFailuresOnRecord) {
+  EXPECT_EQ(throttle_.check(kAddress, "alice"), (ThrottleCheck{std::nullopt, false}));
+  fail(throttle_, 1, kOtherAddress, "alice");
+  EXPECT_EQ(throttle_.check(kAddress, "alice"), (ThrottleCheck{std::nullopt, true}));
+  EXPECT_EQ(throttle_.check(kOtherAddress, "bob"), (ThrottleCheck{std::nullopt, true}));
+  EXPECT_EQ(throttle_.check(kAddress, "bob"), (ThrottleCheck{std::nullopt, false}));
+  fail(throttle_, 4, kOtherAddress, "alice");
+  EXPECT_EQ(throttle_.check(kAddress, "alice"), (ThrottleCheck{seconds(1), true}));
+  clock_.advance(seconds(61));  // the lock ended 60 s ago: expired, as if absent
+  EXPECT_EQ(throttle_.check(kAddress, "alice"), (ThrottleCheck{std::nullopt, false}));
+}
+
 TEST_F(LoginThrottleTest, SuccessLeavesOtherNamesAndAddressesCounted) {
   fail(throttle_, 5, kAddress, "alice");
   throttle_.record_success(kOtherAddress, "bob");

@@ -382,6 +382,50 @@ TEST_F(SessionTest, Tsna2UnderTlsOnlyPlusIsAcceptedAndTheBindingMustMatch) {
   EXPECT_TRUE(verified);
 }
 
+// SPEC 4.4: a success clears the counts its check found; with none found it writes nothing, so
+// a login on a shared store is one round trip.
+TEST_F(SessionTest, ASuccessClearsTheCountsItsCheckFoundAndWritesNothingWhenThereWereNone) {
+  upgrade();
+  add_user("bob", kHash);
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
+  EXPECT_EQ(store_requests_[StoreRequest::Kind::kRecordSuccess], 0);
+  send("logout\n");
+  EXPECT_EQ(scram_login("bob", kHash2), "400:Authentication Failed!\n");
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
+  EXPECT_EQ(store_requests_[StoreRequest::Kind::kRecordSuccess], 1);
+  send("logout\n");
+  // The failure was cleared: four more do not reach the threshold of five.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(scram_login("bob", kHash2), "400:Authentication Failed!\n");
+  }
+  EXPECT_EQ(throttle_.blocked("127.0.0.1", "bob"), std::nullopt);
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
+  EXPECT_EQ(store_requests_[StoreRequest::Kind::kRecordSuccess], 2);
+  send("logout\n");
+  EXPECT_EQ(scram_login("bob", kHash), "200:login is successful\n");
+  EXPECT_EQ(store_requests_[StoreRequest::Kind::kRecordSuccess], 2);
+}
+
+TEST_F(SessionTest, AClassicSuccessClearsTheCountsItsCheckFoundAndWritesNothingWhenThereWereNone) {
+  add_user("bob", kHash);
+  auto login = [&]() {
+    const std::string challenge = send("login bob " + std::string(kHash));
+    if (challenge.size() != 8) {
+      return challenge;
+    }
+    std::array<std::uint8_t, 8> c{};
+    std::copy(challenge.begin(), challenge.end(), reinterpret_cast<char*>(c.data()));
+    const auth::Digest answer = auth::classic_response(kHash, c);
+    return send(std::string(reinterpret_cast<const char*>(answer.data()), answer.size()));
+  };
+  EXPECT_EQ(login(), "200:login is successful");
+  EXPECT_EQ(store_requests_[StoreRequest::Kind::kRecordSuccess], 0);
+  send("logout");
+  EXPECT_EQ(send("login bob " + std::string(kHash2)), "400:Wrong password!");
+  EXPECT_EQ(login(), "200:login is successful");
+  EXPECT_EQ(store_requests_[StoreRequest::Kind::kRecordSuccess], 1);
+}
+
 TEST_F(SessionTest, Tsna2AuthOfAnyOtherShapeFails) {
   upgrade();
   EXPECT_EQ(send("auth SCRAM-SHA-256\n"), "400:Authentication Failed!\n");

@@ -2,7 +2,8 @@
 // in one statement and one round trip: the throttle rows of its address and name
 // (postgres_throttle.hpp) and the name's verifier (postgres_user_store.hpp), read together. A
 // login on PostgreSQL is then one round trip when nothing was counted, since the success that
-// follows has nothing to clear (SPEC 4.4). Called from the store threads only.
+// follows has nothing to clear (SPEC 4.4). lookup() blocks: store threads only; an event loop
+// sends statement() on its own connection and reads the answer with result_of().
 #pragma once
 
 #include <memory>

@@ -8,8 +8,9 @@ const std::vector<HeaderRule>& third_party_rules() {
   static const std::vector<HeaderRule> kRules = {
       // The network layers. `files`: a file of another layer that must speak a network
       // protocol through asio (say a store backend) is allowed here by its exact path, e.g.
-      // "store/postgres_user_store.cpp" (PostgreSQL is driven by libpq on the store threads
-      // instead: docs/ARCHITECTURE.md).
+      // "store/postgres_user_store.cpp" (none is: libpq's sockets are driven by the store
+      // threads, and by server/loop_lookup.cpp through the sans-wait store/postgres_pipeline:
+      // docs/ARCHITECTURE.md).
       {"Asio", {"asio.hpp", "asio/"}, {"server", "client", "bench"}, {}},
       // Plain sockets: the commands, the session and the store know nothing of the network.
       {"POSIX sockets",

@@ -100,9 +100,15 @@ void PgPipeline::read_results(std::vector<Awaited>& answered) {
     PGresult* result = PQgetResult(conn_);
     Awaited& front = awaited_.front();
     if (result == nullptr) {
+      if (PQstatus(conn_) == CONNECTION_BAD) {
+        fail_all(pg_error(conn_, nullptr));  // a closed connection answers nothing but null
+        return;
+      }
       // The end of one statement's results (a statement's Sync is still to come).
       if (front.prepare) {
         awaited_.pop_front();
+      } else if (front.ended) {
+        return;  // nothing more until its Sync arrives
       } else {
         front.ended = true;
       }
@@ -130,9 +136,14 @@ void PgPipeline::read_results(std::vector<Awaited>& answered) {
     } else if (status == PGRES_PIPELINE_ABORTED) {
       front.reply.status = PgReply::Status::kFailed;
       front.reply.error = "PostgreSQL: the statement could not be prepared";
+    } else if (pg_connection_failed(conn_, result)) {
+      // The server is going away (it says why): this statement and every one after it broke.
+      const std::string why = "PostgreSQL: " + pg_error(conn_, result);
+      PQclear(result);
+      fail_all(why);
+      return;
     } else {
-      front.reply.status =
-          pg_connection_failed(conn_, result) ? PgReply::Status::kBroken : PgReply::Status::kFailed;
+      front.reply.status = PgReply::Status::kFailed;
       front.reply.error = "PostgreSQL: " + pg_error(conn_, result);
     }
     PQclear(result);

@@ -21,6 +21,17 @@ StoreResult outcome(StoreOutcome o) {
   return StoreResult{o, std::nullopt};
 }
 
+// Calls `f` with a login's lookup: the shared store's own when it has one, else the throttle
+// followed by the store.
+template <typename F>
+auto with_lookup(const StoreWorkContext& ctx, F&& f) {
+  if (ctx.lookup != nullptr) {
+    return f(*ctx.lookup);
+  }
+  SequentialLookup sequential(*ctx.users, *ctx.throttle);
+  return f(sequential);
+}
+
 }  // namespace
 
 StoreResult lookup_outcome(const StoreRequest& request, LoginLookupResult found) {
@@ -54,11 +65,9 @@ StoreResult run(const StoreRequest& request, const StoreWorkContext& ctx) {
     case StoreRequest::Kind::kCheckPassword: {
       // A login is refused by the throttle before anything is derived: locked peers cost no
       // PBKDF2 and learn nothing about the name.
-      if (ctx.lookup != nullptr) {
-        return lookup_outcome(request, ctx.lookup->lookup(request.address, request.name));
-      }
-      return lookup_outcome(
-          request, SequentialLookup(users, *ctx.throttle).lookup(request.address, request.name));
+      return with_lookup(ctx, [&](LoginLookup& lookup) {
+        return lookup_outcome(request, lookup.lookup(request.address, request.name));
+      });
     }
     case StoreRequest::Kind::kAdd:
       // A name already taken costs no derivation; the add itself settles races.
@@ -104,8 +113,7 @@ StoreResult carry_out(const StoreRequest& request, const StoreWorkContext& ctx,
 bool is_immediate(const StoreRequest& request, const StoreWorkContext& ctx) {
   switch (request.kind) {
     case StoreRequest::Kind::kFind:
-      return ctx.lookup != nullptr ? ctx.lookup->never_blocks()
-                                   : ctx.users->find_never_blocks() && ctx.throttle->never_blocks();
+      return with_lookup(ctx, [](LoginLookup& lookup) { return lookup.never_blocks(); });
     case StoreRequest::Kind::kRecordFailure:
     case StoreRequest::Kind::kRecordSuccess:
       return ctx.throttle->never_blocks();

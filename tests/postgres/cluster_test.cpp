@@ -216,9 +216,9 @@ TEST_F(Cluster, EveryLoginSucceedsWhileTheNodesDatabaseConnectionsAreTerminatedU
   int terminated = 0;
   for (int i = 0; i < 30; ++i) {
     if (i % 6 == 3) {
-      terminated += std::stoi(
-          pg().psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = 'tsna-server'"));
+      terminated +=
+          std::stoi(pg().psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE application_name = 'tsna-server'"));
     }
     EXPECT_EQ(client(0)->tsna2_login("gina", kHash123456), "200:login is successful\n")
         << "login " << i;

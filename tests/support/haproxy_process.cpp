@@ -1,10 +1,7 @@
 // haproxy_process.cpp - fork/exec of haproxy with its output in a file, readiness by connecting.
 #include "support/haproxy_process.hpp"
 
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/child_process.hpp"
 
 namespace tsna::testing {
 namespace {
@@ -66,26 +65,7 @@ HaproxyProcess::HaproxyProcess(const std::filesystem::path& dir, const std::stri
     : port_(port), log_(dir / "haproxy.log") {
   const std::filesystem::path cfg = dir / "haproxy.cfg";
   std::ofstream(cfg) << config;
-  std::vector<std::string> args = {haproxy_binary().string(), "-db", "-f", cfg.string()};
-  pid_ = fork();
-  if (pid_ < 0) {
-    throw std::runtime_error("fork failed");
-  }
-  if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // HAProxy dies with the test process
-    const int out = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (out >= 0) {
-      dup2(out, STDOUT_FILENO);
-      dup2(out, STDERR_FILENO);
-    }
-    std::vector<char*> argv;
-    for (std::string& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  pid_ = spawn_child({haproxy_binary().string(), "-db", "-f", cfg.string()}, -1, log_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!accepts(port_)) {
     int status = 0;
@@ -105,16 +85,7 @@ HaproxyProcess::~HaproxyProcess() {
   if (pid_ <= 0) {
     return;
   }
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 500; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ::kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
+  end_child(pid_, std::chrono::seconds(5));
 }
 
 std::string HaproxyProcess::output() const {

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +15,8 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+
+#include "support/child_process.hpp"
 
 namespace tsna::testing {
 
@@ -47,26 +48,7 @@ void ServerProcess::launch(const std::vector<std::string>& server_args, bool wai
   if (pipe2(out, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  pid_ = fork();
-  if (pid_ < 0) {
-    throw std::runtime_error("fork failed");
-  }
-  if (pid_ == 0) {
-    // The server dies with the test process, even when a test binary is killed.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    dup2(out[1], STDOUT_FILENO);
-    const int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (err >= 0) {
-      dup2(err, STDERR_FILENO);
-    }
-    std::vector<char*> argv;
-    for (std::string& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  pid_ = spawn_child(std::move(args), out[1], stderr_path_);
   close(out[1]);
   if (!wait_for_listening) {
     close(out[0]);  // the server's stdout lines then go nowhere (SIGPIPE is ignored there)
@@ -135,19 +117,9 @@ int ServerProcess::stop() {
   if (pid_ <= 0) {
     return -1;
   }
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 1000; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ::kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
+  const int status = end_child(pid_, std::chrono::seconds(10));
   pid_ = -1;
-  return 128 + SIGKILL;
+  return status;
 }
 
 void ServerProcess::kill9() {
